@@ -1,0 +1,101 @@
+"""One small tree of error types.
+
+Every error carries one sentence a person can act on: what went wrong and what to do. None of
+them ever includes the API key. The class docstring is the default message.
+"""
+
+from __future__ import annotations
+
+
+class IntervalsMCPError(Exception):
+    """Something went wrong in intervals-mcp."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or (self.__doc__ or "").strip())
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+class ConfigError(IntervalsMCPError):
+    """The configuration is incomplete or invalid; check the environment variables."""
+
+
+# --- upstream (the Intervals.icu API) -------------------------------------------------------
+
+
+class UpstreamError(IntervalsMCPError):
+    """Intervals.icu did not answer as expected; try again later."""
+
+    retryable: bool = False
+
+    def __init__(self, message: str | None = None, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class AuthenticationError(UpstreamError):
+    """Intervals.icu rejected the API key; check API_KEY (intervals.icu, Settings, Developer Settings)."""
+
+
+class NotFoundError(UpstreamError):
+    """Intervals.icu has no such record; check the id."""
+
+
+class InvalidRequestError(UpstreamError):
+    """Intervals.icu refused the request as invalid; check the dates and ids given."""
+
+
+class RateLimitedError(UpstreamError):
+    """Intervals.icu is rate-limiting requests; wait a few seconds and try again."""
+
+    retryable = True
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        status: int | None = 429,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, status=status)
+        self.retry_after = retry_after
+
+
+class UpstreamUnavailableError(UpstreamError):
+    """Intervals.icu is unavailable right now (server error); try again in a few minutes."""
+
+    retryable = True
+
+
+class UpstreamTimeoutError(UpstreamError):
+    """Intervals.icu did not answer in time; try again later."""
+
+    retryable = True
+
+
+class UpstreamConnectionError(UpstreamError):
+    """Intervals.icu could not be reached; check the network connection and INTERVALS_API_BASE_URL."""
+
+    retryable = True
+
+
+class InvalidResponseError(UpstreamError):
+    """Intervals.icu sent a response that is not the JSON expected; try again later."""
+
+    retryable = True
+
+
+# --- local storage ---------------------------------------------------------------------------
+
+
+class StorageError(IntervalsMCPError):
+    """The local cache database could not be used; run `intervals-mcp db reset` to rebuild it."""
+
+
+# --- user input ------------------------------------------------------------------------------
+
+
+class InputError(IntervalsMCPError):
+    """An argument is invalid; check the values given."""
