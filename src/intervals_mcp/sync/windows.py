@@ -1,0 +1,131 @@
+"""Pure freshness math: which cached days are stale, and which fetch windows cover them.
+
+No I/O here. Coverage is a mapping `day -> fetched_at` (UTC-aware) read from the cache; `today`
+is the athlete's local date and `now` the current UTC time, both passed in so tests can pin them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from intervals_mcp.config import Settings
+
+Resource = Literal["activities", "wellness", "events"]
+RESOURCES: tuple[Resource, ...] = ("activities", "wellness", "events")
+
+# The list endpoints have no paging: one request returns the whole window. A year of activities
+# is ~1.3 a day x ~4.6 KB each ≈ 2.2 MB; 120 days keeps one response near 0.7 MB, small enough
+# to parse quickly and to retry cheaply, while five years still take only ~16 requests.
+# Wellness (~1 small record a day) and events (a few a week) are an order of magnitude lighter,
+# so a whole year fits comfortably in one response.
+MAX_WINDOW_DAYS: dict[Resource, int] = {"activities": 120, "wellness": 366, "events": 366}
+
+Window = tuple[date, date]
+
+
+@dataclass(frozen=True)
+class FreshnessPolicy:
+    """How long a cached day stays fresh.
+
+    Days within `recent_days` of today, and future days, still change (uploads, edits, plans,
+    fitness recomputed backwards), so they go stale after `recent_ttl`; settled history only
+    after `history_ttl`.
+    """
+
+    recent_days: int = 14
+    recent_ttl: timedelta = timedelta(minutes=10)
+    history_ttl: timedelta = timedelta(days=7)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> FreshnessPolicy:
+        return cls(
+            recent_days=settings.recent_days,
+            recent_ttl=timedelta(minutes=settings.recent_ttl_minutes),
+            history_ttl=timedelta(days=settings.history_ttl_days),
+        )
+
+
+def is_recent(day: date, today: date, policy: FreshnessPolicy) -> bool:
+    """True for days within `recent_days` before today, today itself, and every future day."""
+    return day >= today - timedelta(days=policy.recent_days)
+
+
+def is_stale(
+    day: date,
+    fetched_at: datetime | None,
+    today: date,
+    now: datetime,
+    policy: FreshnessPolicy,
+) -> bool:
+    """Whether `day`, cached at `fetched_at` (None: never), must be fetched again."""
+    if fetched_at is None:
+        return True
+    ttl = policy.recent_ttl if is_recent(day, today, policy) else policy.history_ttl
+    return now - fetched_at >= ttl
+
+
+def days(start: date, end: date) -> Iterator[date]:
+    """Every day from start to end, both inclusive (nothing if end < start)."""
+    for offset in range((end - start).days + 1):
+        yield start + timedelta(days=offset)
+
+
+def stale_days(
+    start: date,
+    end: date,
+    covered: Mapping[date, datetime],
+    today: date,
+    now: datetime,
+    policy: FreshnessPolicy,
+) -> list[date]:
+    """The days of [start, end] that are missing from the cache or stale, ascending."""
+    return [d for d in days(start, end) if is_stale(d, covered.get(d), today, now, policy)]
+
+
+def plan_windows(
+    start: date,
+    end: date,
+    covered: Mapping[date, datetime],
+    today: date,
+    now: datetime,
+    policy: FreshnessPolicy,
+    max_days: int,
+    full: bool = False,
+) -> list[Window]:
+    """Group the stale days of [start, end] into inclusive fetch windows, ascending.
+
+    Consecutive stale days share a window of at most `max_days` days. A window never spans the
+    recent/settled boundary, so refreshing the recent days never drags a long stretch of history
+    along (and vice versa). With `full`, every day counts as stale.
+    """
+    if max_days < 1:
+        raise ValueError("max_days must be at least 1")
+    windows: list[Window] = []
+    run_start: date | None = None
+    run_end: date | None = None
+    run_recent = False
+    for day in days(start, end):
+        stale = full or is_stale(day, covered.get(day), today, now, policy)
+        recent = is_recent(day, today, policy)
+        if run_start is not None and run_end is not None:
+            continues = stale and recent == run_recent and (day - run_start).days < max_days
+            if continues:
+                run_end = day
+                continue
+            windows.append((run_start, run_end))
+            run_start = run_end = None
+        if stale:
+            run_start = run_end = day
+            run_recent = recent
+    if run_start is not None and run_end is not None:
+        windows.append((run_start, run_end))
+    return windows
+
+
+def window_days(window: Window) -> int:
+    """Number of days in an inclusive window."""
+    return (window[1] - window[0]).days + 1

@@ -1,0 +1,140 @@
+"""Direct tests of the pure freshness math."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from intervals_mcp.config import Settings
+from intervals_mcp.sync.windows import (
+    MAX_WINDOW_DAYS,
+    FreshnessPolicy,
+    days,
+    is_recent,
+    is_stale,
+    plan_windows,
+    stale_days,
+    window_days,
+)
+
+TODAY = date(2026, 11, 24)
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+POLICY = FreshnessPolicy(
+    recent_days=14, recent_ttl=timedelta(minutes=10), history_ttl=timedelta(days=7)
+)
+BOUNDARY = TODAY - timedelta(days=14)  # first recent day
+
+
+def cover(start: date, end: date, at: datetime) -> dict[date, datetime]:
+    return dict.fromkeys(days(start, end), at)
+
+
+def test_policy_from_settings() -> None:
+    settings = Settings(recent_days=3, recent_ttl_minutes=2.5, history_ttl_days=1.5)
+    policy = FreshnessPolicy.from_settings(settings)
+    assert policy == FreshnessPolicy(3, timedelta(minutes=2.5), timedelta(hours=36))
+
+
+def test_recent_includes_the_boundary_today_and_the_future() -> None:
+    assert is_recent(BOUNDARY, TODAY, POLICY)
+    assert not is_recent(BOUNDARY - timedelta(days=1), TODAY, POLICY)
+    assert is_recent(TODAY, TODAY, POLICY)
+    assert is_recent(TODAY + timedelta(days=300), TODAY, POLICY)
+
+
+def test_missing_day_is_stale() -> None:
+    assert is_stale(date(2020, 1, 1), None, TODAY, NOW, POLICY)
+
+
+@pytest.mark.parametrize(
+    ("day", "age", "stale"),
+    [
+        (TODAY, timedelta(minutes=9, seconds=59), False),
+        (TODAY, timedelta(minutes=10), True),
+        (TODAY + timedelta(days=30), timedelta(minutes=11), True),
+        (TODAY + timedelta(days=30), timedelta(minutes=1), False),
+        (BOUNDARY, timedelta(minutes=10), True),
+        (BOUNDARY - timedelta(days=1), timedelta(minutes=10), False),
+        (BOUNDARY - timedelta(days=1), timedelta(days=6, hours=23), False),
+        (BOUNDARY - timedelta(days=1), timedelta(days=7), True),
+        (date(2022, 3, 1), timedelta(days=30), True),
+    ],
+)
+def test_ttl_depends_on_recency(day: date, age: timedelta, stale: bool) -> None:
+    assert is_stale(day, NOW - age, TODAY, NOW, POLICY) is stale
+
+
+def test_stale_days_lists_missing_and_expired_days() -> None:
+    covered = cover(date(2026, 1, 1), date(2026, 1, 10), NOW - timedelta(days=1))
+    covered[date(2026, 1, 5)] = NOW - timedelta(days=8)
+    del covered[date(2026, 1, 7)]
+    assert stale_days(date(2026, 1, 1), date(2026, 1, 12), covered, TODAY, NOW, POLICY) == [
+        date(2026, 1, 5),
+        date(2026, 1, 7),
+        date(2026, 1, 11),
+        date(2026, 1, 12),
+    ]
+
+
+def test_empty_cache_is_chunked_and_split_at_the_recent_boundary() -> None:
+    start, end = date(2026, 1, 1), TODAY + timedelta(days=30)
+    windows = plan_windows(start, end, {}, TODAY, NOW, POLICY, max_days=120)
+    # contiguous, ascending, covering every day exactly once
+    assert windows[0][0] == start and windows[-1][1] == end
+    for (_, prev_end), (next_start, _) in itertools.pairwise(windows):
+        assert next_start == prev_end + timedelta(days=1)
+    assert all(window_days(w) <= 120 for w in windows)
+    # no window straddles the boundary; the recent part is one window of its own
+    assert (BOUNDARY, end) in windows
+    assert any(w[1] == BOUNDARY - timedelta(days=1) for w in windows)
+    history_days = (BOUNDARY - start).days
+    assert len(windows) == -(-history_days // 120) + 1
+
+
+def test_fresh_cache_plans_only_the_recent_window() -> None:
+    start, end = date(2021, 11, 24), TODAY + timedelta(days=60)
+    covered = cover(start, end, NOW - timedelta(minutes=30))
+    assert plan_windows(start, end, covered, TODAY, NOW, POLICY, max_days=366) == [(BOUNDARY, end)]
+
+
+def test_fully_fresh_cache_plans_nothing_unless_full() -> None:
+    start, end = date(2026, 1, 1), date(2026, 6, 30)
+    covered = cover(start, end, NOW - timedelta(minutes=1))
+    assert plan_windows(start, end, covered, TODAY, NOW, POLICY, max_days=120) == []
+    assert plan_windows(start, end, covered, TODAY, NOW, POLICY, max_days=120, full=True) == [
+        (start, start + timedelta(days=119)),
+        (start + timedelta(days=120), end),
+    ]
+
+
+def test_fresh_days_split_stale_runs() -> None:
+    start, end = date(2026, 1, 1), date(2026, 1, 31)
+    covered = cover(date(2026, 1, 10), date(2026, 1, 20), NOW - timedelta(days=1))
+    assert plan_windows(start, end, covered, TODAY, NOW, POLICY, max_days=366) == [
+        (date(2026, 1, 1), date(2026, 1, 9)),
+        (date(2026, 1, 21), date(2026, 1, 31)),
+    ]
+
+
+def test_single_day_windows_when_max_days_is_one() -> None:
+    start, end = date(2026, 1, 1), date(2026, 1, 3)
+    assert plan_windows(start, end, {}, TODAY, NOW, POLICY, max_days=1) == [
+        (d, d) for d in days(start, end)
+    ]
+
+
+def test_empty_range_and_bad_max_days() -> None:
+    assert plan_windows(TODAY, TODAY - timedelta(days=1), {}, TODAY, NOW, POLICY, 10) == []
+    with pytest.raises(ValueError, match="max_days"):
+        plan_windows(TODAY, TODAY, {}, TODAY, NOW, POLICY, max_days=0)
+
+
+def test_five_years_fit_the_request_budget() -> None:
+    start, end = TODAY - timedelta(days=5 * 365), TODAY + timedelta(days=60)
+    total = sum(
+        len(plan_windows(start, end, {}, TODAY, NOW, POLICY, max_days=n))
+        for n in MAX_WINDOW_DAYS.values()
+    )
+    assert total <= 30
