@@ -1,0 +1,243 @@
+"""The `intervals-mcp` command: serve | sync | status | demo | db | config | fake.
+
+Options are parsed and checked here; the work is done by the modules each command names,
+imported only when that command runs so that `serve` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from intervals_mcp import __version__
+from intervals_mcp.errors import ConfigError, InputError, IntervalsMCPError
+
+if TYPE_CHECKING:
+    from intervals_mcp.config import Settings
+
+app = typer.Typer(
+    name="intervals-mcp",
+    help="A caching MCP server for Intervals.icu: answers from a local SQLite cache.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Manage the local cache database.", no_args_is_help=True)
+config_app = typer.Typer(help="Print configuration for MCP clients.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(config_app, name="config")
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="The SQLite cache file (default: INTERVALS_MCP_DB or the per-user data dir)."),
+]
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    """One line on stderr, no traceback."""
+    print(f"intervals-mcp: {message}", file=sys.stderr)
+    raise typer.Exit(code)
+
+
+def _settings(db: Path | None = None) -> Settings:
+    from intervals_mcp.config import load_settings
+    from intervals_mcp.logs import setup_logging
+
+    settings = load_settings(**({"db_path": db} if db is not None else {}))
+    setup_logging(settings.log_level)
+    return settings
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"intervals-mcp {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """A caching MCP server for Intervals.icu."""
+
+
+@app.command()
+def serve(
+    transport: Annotated[
+        str, typer.Option(help="stdio (for Claude Desktop) or streamable-http.")
+    ] = "stdio",
+    host: Annotated[str, typer.Option(help="Address for streamable-http.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port for streamable-http.")] = 8000,
+    db: DbOption = None,
+) -> None:
+    """Serve the MCP tools (stdio by default). Logs go to stderr only."""
+    if transport not in ("stdio", "streamable-http"):
+        _fail(f"--transport {transport!r} is not supported: use stdio or streamable-http.", 2)
+    settings = _settings(db)
+    settings.require_credentials()
+    from intervals_mcp.server.app import serve as run_server
+
+    run_server(settings, transport=transport, host=host, port=port)
+
+
+@app.command()
+def sync(
+    since: Annotated[str | None, typer.Option(help="First day to sync, YYYY-MM-DD.")] = None,
+    days: Annotated[int | None, typer.Option(help="Sync this many days up to --until.")] = None,
+    until: Annotated[str | None, typer.Option(help="Last day to sync, YYYY-MM-DD (default today).")] = None,
+    only: Annotated[
+        str | None, typer.Option(help="Comma list of activities,wellness,events (default all).")
+    ] = None,
+    full: Annotated[bool, typer.Option("--full", help="Re-fetch everything, fresh or not.")] = False,
+    intervals: Annotated[
+        bool, typer.Option("--intervals", help="Also prefetch every activity's intervals (one request each).")
+    ] = False,
+    athlete_id: Annotated[str | None, typer.Option(help="Athlete to sync (default ATHLETE_ID).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Prefetch history into the cache: a year back by default, and planned events ahead."""
+    start, end = resolve_sync_args(since=since, days=days, until=until)
+    from intervals_mcp.cli_args import parse_resources
+
+    resources = parse_resources(only)
+    settings = _settings(db)
+    _check_db_path(settings.db_path)
+    _, default_athlete = settings.require_credentials()
+    from intervals_mcp.sync.runner import run_sync
+
+    code = run_sync(
+        settings,
+        athlete_id=athlete_id or default_athlete,
+        since=start,
+        until=end,
+        resources=resources,
+        full=full,
+        with_intervals=intervals,
+    )
+    raise typer.Exit(code)
+
+
+def resolve_sync_args(*, since: str | None, days: int | None, until: str | None) -> tuple[date, date]:
+    from intervals_mcp.cli_args import resolve_range
+
+    return resolve_range(since=since, days=days, until=until, today=date.today())
+
+
+def _check_db_path(path: Path) -> None:
+    """Refuse an unusable database location before anything is fetched or written."""
+    from intervals_mcp.db.engine import check_database_path
+
+    check_database_path(path)
+
+
+@app.command()
+def status(
+    json_output: Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Show what the cache holds: covered ranges, row counts, last sync, stale days, file size."""
+    settings = _settings(db)
+    from intervals_mcp.sync.runner import run_status
+
+    raise typer.Exit(run_status(settings, as_json=json_output))
+
+
+@app.command()
+def demo() -> None:
+    """Run a self-contained demo: a fake Intervals.icu, a temporary cache, real MCP tool calls."""
+    from intervals_mcp.demo import run_demo
+
+    raise typer.Exit(run_demo())
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None) -> None:
+    """Create the cache database or migrate it to the current schema."""
+    settings = _settings(db)
+    from intervals_mcp.db.engine import upgrade_database
+
+    upgrade_database(settings.db_path)
+    print(f"Database {settings.db_path} is at the current schema.", file=sys.stderr)
+
+
+@db_app.command("reset")
+def db_reset(
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Delete the cache database; the next sync rebuilds it from Intervals.icu."""
+    settings = _settings(db)
+    if not yes and not typer.confirm(
+        f"Delete the cache {settings.db_path}? It holds nothing Intervals.icu lacks.", err=True
+    ):
+        _fail("nothing deleted.", 1)
+    from intervals_mcp.db.engine import reset_database, upgrade_database
+
+    reset_database(settings.db_path)
+    upgrade_database(settings.db_path)
+    print(
+        f"Reset {settings.db_path}: run `intervals-mcp sync` to fill it again.", file=sys.stderr
+    )
+
+
+@config_app.command("claude")
+def config_claude() -> None:
+    """Print the Claude Desktop `mcpServers` block for this checkout, with absolute paths."""
+    from intervals_mcp.claude_config import (
+        claude_config_locations,
+        claude_desktop_config,
+        find_uv,
+        project_root,
+        render,
+    )
+
+    settings = _settings()
+    uv_path = find_uv()
+    if uv_path is None:
+        _fail("uv was not found on PATH: install it with `python3 -m pip install uv`.", 1)
+    block = claude_desktop_config(
+        uv_path=uv_path, project_dir=project_root(), athlete_id=settings.athlete_id
+    )
+    print(render(block))
+    print("\nPaste the block into Claude Desktop's configuration file:", file=sys.stderr)
+    for line in claude_config_locations():
+        print(f"  {line}", file=sys.stderr)
+    print("and replace the API_KEY placeholder with your key.", file=sys.stderr)
+
+
+@app.command()
+def fake(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0 picks a free one).")] = 8777,
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic athlete.")] = 7,
+    years: Annotated[int, typer.Option(help="Years of synthetic history.")] = 2,
+    latency: Annotated[float, typer.Option(help="Seconds added to every request.")] = 0.0,
+    api_key: Annotated[str, typer.Option(help="The key the fake accepts.")] = "demo",
+) -> None:
+    """Run the fake Intervals.icu on 127.0.0.1 (for trying things out; never the real service)."""
+    from intervals_mcp.fake import serve_forever
+
+    serve_forever(port=port, seed=seed, years=years, latency=latency, api_key=api_key)
+
+
+def main() -> None:
+    """Entry point: every expected failure is one line on stderr and a non-zero exit."""
+    try:
+        app()
+    except ConfigError as exc:
+        print(f"intervals-mcp: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except InputError as exc:
+        print(f"intervals-mcp: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except IntervalsMCPError as exc:
+        print(f"intervals-mcp: {exc}", file=sys.stderr)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        print("intervals-mcp: interrupted.", file=sys.stderr)
+        sys.exit(130)

@@ -1,0 +1,94 @@
+from pathlib import Path
+
+import pytest
+
+from intervals_mcp.config import DEFAULT_BASE_URL, load_settings
+from intervals_mcp.errors import ConfigError
+
+SECRET = "s3cr3t-KEY-do-not-leak"
+ENV_NAMES = (
+    "API_KEY",
+    "INTERVALS_API_KEY",
+    "ATHLETE_ID",
+    "INTERVALS_ATHLETE_ID",
+    "INTERVALS_API_BASE_URL",
+    "INTERVALS_MCP_DB",
+    "LOG_LEVEL",
+)
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ENV_NAMES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env from the developer's checkout
+
+
+def test_seed_names_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("API_KEY", SECRET)
+    monkeypatch.setenv("ATHLETE_ID", "i12345")
+    key, athlete = load_settings().require_credentials()
+    assert key.get_secret_value() == SECRET
+    assert athlete == "i12345"
+
+
+def test_prefixed_names_are_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTERVALS_API_KEY", SECRET)
+    monkeypatch.setenv("INTERVALS_ATHLETE_ID", "0")
+    _, athlete = load_settings().require_credentials()
+    assert athlete == "0"
+
+
+def test_dotenv_in_working_directory(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(f"API_KEY={SECRET}\nATHLETE_ID=i7\nLOG_LEVEL=debug\n")
+    settings = load_settings()
+    assert settings.require_credentials()[1] == "i7"
+    assert settings.log_level == "DEBUG"
+
+
+def test_defaults_are_absolute_and_public_url() -> None:
+    settings = load_settings()
+    assert settings.base_url == DEFAULT_BASE_URL
+    assert settings.db_path.is_absolute()
+
+
+def test_relative_db_path_is_made_absolute(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTERVALS_MCP_DB", "cache/x.sqlite3")
+    assert load_settings().db_path.is_absolute()
+
+
+def test_missing_key_names_variable_and_where_to_get_it() -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings().require_credentials()
+    assert "API_KEY" in str(info.value)
+    assert "Developer Settings" in str(info.value)
+
+
+@pytest.mark.parametrize("bad", ["athlete-7", "i12 345", "x99", "i"])
+def test_malformed_athlete_id(monkeypatch: pytest.MonkeyPatch, bad: str) -> None:
+    monkeypatch.setenv("API_KEY", SECRET)
+    monkeypatch.setenv("ATHLETE_ID", bad)
+    with pytest.raises(ConfigError, match="ATHLETE_ID"):
+        load_settings().require_credentials()
+
+
+def test_key_with_whitespace_is_rejected_without_echoing_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("API_KEY", "abc def")
+    monkeypatch.setenv("ATHLETE_ID", "i1")
+    with pytest.raises(ConfigError) as info:
+        load_settings().require_credentials()
+    assert "abc def" not in str(info.value)
+
+
+def test_key_never_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("API_KEY", SECRET)
+    settings = load_settings()
+    assert SECRET not in repr(settings)
+    assert SECRET not in str(settings)
+    assert SECRET not in settings.model_dump_json()
+
+
+def test_invalid_setting_is_one_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOG_LEVEL", "LOUD")
+    with pytest.raises(ConfigError, match="LOG_LEVEL"):
+        load_settings()
