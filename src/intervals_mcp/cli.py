@@ -107,8 +107,8 @@ def sync(
 
     resources = parse_resources(only)
     settings = _settings(db)
-    _check_db_path(settings.db_path)
     _, default_athlete = settings.require_credentials()
+    _check_db_path(settings.db_path)
     from intervals_mcp.sync.runner import run_sync
 
     code = run_sync(
@@ -131,9 +131,21 @@ def resolve_sync_args(*, since: str | None, days: int | None, until: str | None)
 
 def _check_db_path(path: Path) -> None:
     """Refuse an unusable database location before anything is fetched or written."""
-    from intervals_mcp.db.engine import check_database_path
+    import os
 
-    check_database_path(path)
+    if path.exists():
+        if path.is_dir():
+            _fail(f"The cache path {path} is a directory: point --db or INTERVALS_MCP_DB at a file.", 2)
+        if not os.access(path, os.R_OK | os.W_OK):
+            _fail(f"The cache file {path} is not readable and writable: fix its permissions.", 2)
+        return
+    parent = next((p for p in path.parents if p.exists()), None)
+    if parent is None or not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        _fail(
+            f"The cache file {path} cannot be created there: choose a writable place with --db "
+            "or INTERVALS_MCP_DB.",
+            2,
+        )
 
 
 @app.command()
