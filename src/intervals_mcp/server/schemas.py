@@ -1,0 +1,215 @@
+"""Structured results of the tools (each model becomes the tool's outputSchema).
+
+Pure: the builders turn API payload dicts into compact typed rows. The text the model reads is
+rendered by `formatting.py`; these models carry the same facts for programs.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Scalar = str | int | float | bool | None
+
+
+class Provenance(BaseModel):
+    """Where the answer came from."""
+
+    source: Literal["upstream", "cache"] = Field(
+        description="'upstream' when fetched from Intervals.icu during this call, else 'cache'."
+    )
+    as_of: str | None = Field(
+        default=None, description="Oldest fetch time (UTC, ISO 8601) of the data shown."
+    )
+    refresh_error: str | None = Field(
+        default=None, description="Why a refresh failed while the cache answered; null if none."
+    )
+    complete: bool = Field(default=True, description="False when some days of the range were never fetched.")
+
+
+class ActivitySummary(BaseModel):
+    id: str
+    start_local: str | None = None
+    type: str | None = None
+    name: str | None = None
+    moving_time_s: int | None = None
+    distance_m: float | None = None
+    training_load: float | None = None
+    avg_watts: float | None = None
+    avg_hr: float | None = None
+
+
+class ActivitiesResult(BaseModel):
+    athlete_id: str
+    start_date: str
+    end_date: str
+    shown: int = Field(description="Activities listed.")
+    total: int = Field(description="Listable activities in the range (after the unnamed filter).")
+    strava_hidden: list[str] = Field(
+        default_factory=list,
+        description="Local start times of Strava-sourced activities the API does not expose.",
+    )
+    unnamed_skipped: int = 0
+    note: str | None = None
+    provenance: Provenance
+    activities: list[ActivitySummary]
+
+
+class ActivityDetailsResult(BaseModel):
+    activity_id: str
+    provenance: Provenance
+    facts: dict[str, Scalar] = Field(description="Key facts, SI-ish units named in the keys.")
+
+
+class IntervalRow(BaseModel):
+    id: int | None = None
+    type: str | None = None
+    label: str | None = None
+    group_id: str | None = None
+    start_s: float | None = None
+    duration_s: float | None = None
+    avg_watts: float | None = None
+    max_watts: float | None = None
+    intensity_pct: float | None = None
+    avg_hr: float | None = None
+    avg_cadence: float | None = None
+
+
+class IntervalGroupRow(BaseModel):
+    id: str
+    count: int | None = None
+    duration_s: float | None = None
+    avg_watts: float | None = None
+    intensity_pct: float | None = None
+    avg_hr: float | None = None
+
+
+class IntervalsResult(BaseModel):
+    activity_id: str
+    provenance: Provenance
+    intervals: list[IntervalRow]
+    groups: list[IntervalGroupRow]
+
+
+class WellnessResult(BaseModel):
+    athlete_id: str
+    start_date: str
+    end_date: str
+    days_shown: int
+    days_total: int
+    note: str | None = None
+    provenance: Provenance
+    days: list[dict[str, Scalar]] = Field(
+        description="One object per day: 'date' plus the fields that have data."
+    )
+
+
+class EventSummary(BaseModel):
+    id: int | None = None
+    date: str | None = None
+    category: str | None = None
+    type: str | None = None
+    name: str | None = None
+    moving_time_s: int | None = None
+    distance_m: float | None = None
+    training_load: float | None = None
+
+
+class EventsResult(BaseModel):
+    athlete_id: str
+    start_date: str
+    end_date: str
+    shown: int
+    total: int
+    note: str | None = None
+    provenance: Provenance
+    events: list[EventSummary]
+
+
+class EventDetailsResult(BaseModel):
+    event_id: int
+    provenance: Provenance
+    event: EventSummary
+    description: str | None = None
+    workout_steps: list[str] = Field(
+        default_factory=list, description="The structured workout, one line per step."
+    )
+
+
+# --- builders (pure) -------------------------------------------------------------------------
+
+
+def _num(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _int(value: Any) -> int | None:
+    num = _num(value)
+    return None if num is None else round(num)
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def is_strava_stub(payload: dict[str, Any]) -> bool:
+    """A Strava-sourced activity the API returns only as a five-key stub."""
+    return payload.get("source") == "STRAVA" and payload.get("type") is None
+
+
+def activity_summary(p: dict[str, Any]) -> ActivitySummary:
+    return ActivitySummary(
+        id=str(p.get("id")),
+        start_local=_str(p.get("start_date_local")),
+        type=_str(p.get("type")),
+        name=_str(p.get("name")),
+        moving_time_s=_int(p.get("moving_time")) or _int(p.get("elapsed_time")),
+        distance_m=_num(p.get("distance")),
+        training_load=_num(p.get("icu_training_load")),
+        avg_watts=_num(p.get("icu_average_watts")) or _num(p.get("average_watts")),
+        avg_hr=_num(p.get("average_heartrate")),
+    )
+
+
+def interval_row(p: dict[str, Any]) -> IntervalRow:
+    return IntervalRow(
+        id=_int(p.get("id")),
+        type=_str(p.get("type")),
+        label=_str(p.get("label")),
+        group_id=_str(p.get("group_id")),
+        start_s=_num(p.get("start_time")),
+        duration_s=_num(p.get("moving_time")) or _num(p.get("elapsed_time")),
+        avg_watts=_num(p.get("average_watts")),
+        max_watts=_num(p.get("max_watts")),
+        intensity_pct=_num(p.get("intensity")),
+        avg_hr=_num(p.get("average_heartrate")),
+        avg_cadence=_num(p.get("average_cadence")),
+    )
+
+
+def interval_group_row(p: dict[str, Any]) -> IntervalGroupRow:
+    return IntervalGroupRow(
+        id=str(p.get("id")),
+        count=_int(p.get("count")),
+        duration_s=_num(p.get("moving_time")) or _num(p.get("elapsed_time")),
+        avg_watts=_num(p.get("average_watts")),
+        intensity_pct=_num(p.get("intensity")),
+        avg_hr=_num(p.get("average_heartrate")),
+    )
+
+
+def event_summary(p: dict[str, Any]) -> EventSummary:
+    start = _str(p.get("start_date_local"))
+    return EventSummary(
+        id=_int(p.get("id")),
+        date=start[:10] if start else None,
+        category=_str(p.get("category")),
+        type=_str(p.get("type")),
+        name=_str(p.get("name")),
+        moving_time_s=_int(p.get("moving_time")),
+        distance_m=_num(p.get("distance")),
+        training_load=_num(p.get("icu_training_load")),
+    )
