@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any, Self
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import httpx
 from pydantic import SecretStr
@@ -314,12 +314,13 @@ class IntervalsClient:
         def before_sleep(state: RetryCallState) -> None:
             exc = state.outcome.exception() if state.outcome else None
             log.debug(
-                "retrying %s /%s in %.2f s after attempt %d: %s",
+                "retrying %s /%s in %.2f s after attempt %d failed with %s (status %s)",
                 method,
                 path,
                 state.upcoming_sleep,
                 state.attempt_number,
                 type(exc).__name__,
+                getattr(exc, "status", None),
             )
 
         retrying = AsyncRetrying(
@@ -352,6 +353,7 @@ class IntervalsClient:
     ) -> Json | None:
         shared = self._shared
         where = f"{method} /{path}"
+        target = f"{where}?{urlencode(params)}" if params else where  # for logs: no secrets
         async with shared.semaphore:
             # Throttle inside the semaphore: a slot reserved while queued for the semaphore
             # could otherwise be spent late, in a clump with others.
@@ -377,16 +379,14 @@ class IntervalsClient:
                     "again later.",
                 ) from None
             except httpx.TransportError as exc:
-                log.debug("%s %s: %s (attempt %d)", where, params or "", type(exc).__name__,
-                          attempt)
+                log.debug("%s: %s (attempt %d)", target, type(exc).__name__, attempt)
                 raise UpstreamConnectionError(
                     f"Intervals.icu could not be reached for {where} ({type(exc).__name__}): "
                     "check the network connection and INTERVALS_API_BASE_URL.",
                 ) from None
         log.debug(
-            "%s %s -> %d in %.2f s (attempt %d, throttled %.2f s, %.2f s into the call)",
-            where,
-            params or "",
+            "%s -> %d in %.2f s (attempt %d, throttled %.2f s, %.2f s into the call)",
+            target,
             response.status_code,
             shared.clock() - t0,
             attempt,
@@ -417,6 +417,16 @@ class IntervalsClient:
         return error
 
 
+_JSON_KINDS: dict[type, str] = {
+    dict: "an object",
+    list: "a list",
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "a boolean",
+}
+
+
 def _decode(
     content: bytes,
     content_type: str | None,
@@ -433,7 +443,7 @@ def _decode(
             f"Intervals.icu answered {where} with {looks} instead of JSON: try again later.",
         ) from None
     if not isinstance(data, expect):
-        got = type(data).__name__ if data is not None else "an empty body"
+        got = _JSON_KINDS.get(type(data), "an empty body")
         raise InvalidResponseError(
             f"Intervals.icu answered {where} with {got} instead of {kind}: try again later.",
         )
