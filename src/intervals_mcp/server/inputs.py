@@ -1,0 +1,119 @@
+"""Pure checks of tool arguments: dates, ranges, ids. Each failure is one actionable sentence.
+
+Raised as `InputError`; the tool layer turns it into a `ToolError` the model can read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from intervals_mcp.config import ATHLETE_ID_RE
+from intervals_mcp.errors import InputError
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_RANGE_DAYS = 3 * 365 + 1
+"""Longest range one call fetches; longer asks are cut to the newest part with a note."""
+
+
+@dataclass(frozen=True)
+class DateRange:
+    start: date
+    end: date
+    note: str | None = None  # set when the asked range was capped
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+def parse_day(value: str | None, name: str) -> date | None:
+    """'2026-11-24' -> date; None stays None; anything else is an InputError naming `name`."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if _DATE_RE.match(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise InputError(f"{name} {value!r} is not a date: give it as YYYY-MM-DD, like 2026-11-24.")
+
+
+def resolve_range(
+    start_value: str | None,
+    end_value: str | None,
+    *,
+    today: date,
+    default_start: int,
+    default_end: int = 0,
+    max_days: int = MAX_RANGE_DAYS,
+) -> DateRange:
+    """The inclusive range asked for, with defaults in days relative to `today`.
+
+    Nothing given: today+default_start .. today+default_end. Only one end given: the other is
+    placed the default span away (and a lone start after the default end keeps the span).
+    """
+    start = parse_day(start_value, "start_date")
+    end = parse_day(end_value, "end_date")
+    span = timedelta(days=default_end - default_start)
+    if start is None and end is None:
+        start, end = today + timedelta(days=default_start), today + timedelta(days=default_end)
+    elif end is None:
+        assert start is not None
+        end = today + timedelta(days=default_end)
+        if start > end:
+            end = start + span
+    elif start is None:
+        start = end - span
+    if start > end:
+        raise InputError(f"start_date {start} is after end_date {end}: give the earlier date as start_date.")
+    days = (end - start).days + 1
+    if days > max_days:
+        capped = end - timedelta(days=max_days - 1)
+        return DateRange(
+            capped,
+            end,
+            f"Range capped to {max_days} days ({capped} to {end}); ask for {start} to "
+            f"{capped - timedelta(days=1)} in a separate call.",
+        )
+    return DateRange(start, end)
+
+
+def parse_event_id(value: str | int) -> int:
+    """Event ids are integers; '87654321' is accepted too."""
+    if isinstance(value, bool):
+        raise InputError(f"event_id {value!r} is not a number: event ids look like 87654321.")
+    if isinstance(value, int):
+        number = value
+    else:
+        text = value.strip()
+        if not text.isdigit():
+            raise InputError(
+                f"event_id {value!r} is not a number: event ids look like 87654321 (get_events lists them)."
+            )
+        number = int(text)
+    if number <= 0:
+        raise InputError(f"event_id {value!r} is not a valid event id: event ids are positive.")
+    return number
+
+
+def check_activity_id(value: str) -> str:
+    text = value.strip()
+    if not text or any(ch.isspace() or ch in "/?#%" for ch in text):
+        raise InputError(
+            f"activity_id {value!r} is not an activity id: ids look like i145678901 "
+            "(get_activities lists them)."
+        )
+    return text
+
+
+def resolve_athlete(value: str | None, default: str) -> str:
+    athlete = (value or "").strip() or default
+    if not ATHLETE_ID_RE.match(athlete):
+        raise InputError(
+            f"athlete_id {athlete!r} is not an athlete id: give one like i12345, or leave it "
+            "out for your own."
+        )
+    return athlete
