@@ -1,0 +1,195 @@
+"""Pure transforms: an Intervals.icu API payload (a dict) -> the indexed column values we store.
+
+No SQL here and no I/O: every function takes a payload and returns plain values, so they can be
+unit-tested directly. The full payload is always stored as well; these columns only exist so
+queries can filter and sort without parsing JSON.
+
+A payload that cannot be placed in the cache (no id, no usable date) raises `ValueError` with
+a sentence naming the field: that is an upstream data problem the caller decides how to report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+JSONDict = dict[str, Any]
+
+# Keys that must never be written to the cache (the athlete object can carry its API key).
+SECRET_KEYS = frozenset({"icu_api_key", "api_key"})
+
+
+def parse_timestamp(value: object) -> datetime | None:
+    """An API timestamp as an aware UTC datetime, or None when absent or not a timestamp.
+
+    Accepts "2026-04-16T05:10:24.107+00:00", "2021-01-01T15:14:22.925+0000",
+    "2026-10-12T06:31:05Z"; a timestamp without an offset is taken as UTC. Anything else
+    (None, `true` as some clients model `analyzed`, garbage) gives None: a marker we cannot read
+    only makes the row look changed, it must not stop a sync.
+    """
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return to_utc(parsed)
+
+
+def to_utc(value: datetime) -> datetime:
+    """An aware UTC datetime; a naive one is taken to be UTC already (SQLite hands those back)."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def parse_local_datetime(value: object) -> datetime | None:
+    """A local wall-clock time like "2026-10-12T07:31:05" as a naive datetime (offset dropped)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        try:
+            return datetime.combine(date.fromisoformat(value.strip()[:10]), datetime.min.time())
+        except ValueError:
+            return None
+    return parsed.replace(tzinfo=None)
+
+
+def local_date_of(value: object) -> date | None:
+    """The local date of "2026-10-12T07:31:05" or "2026-10-12", or None."""
+    if not isinstance(value, str) or len(value.strip()) < 10:
+        return None
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+
+
+def marker(value: object) -> str | None:
+    """A change marker (`icu_sync_date`, `analyzed`) exactly as sent, for exact comparison."""
+    if value is None:
+        return None
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def canonical_json(payload: JSONDict) -> str:
+    """The payload as JSON with sorted keys, so equal payloads give equal text."""
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def payload_hash(payload: JSONDict) -> str:
+    """A short digest of the canonical JSON: tells whether a re-fetched row really changed."""
+    digest = hashlib.blake2b(canonical_json(payload).encode("utf-8"), digest_size=16)
+    return digest.hexdigest()
+
+
+def is_strava_stub(payload: JSONDict) -> bool:
+    """Strava-sourced activities come back as empty stubs: source STRAVA and no sport type."""
+    return payload.get("source") == "STRAVA" and not payload.get("type")
+
+
+def scrub_secrets(payload: JSONDict) -> JSONDict:
+    """A copy of the payload without keys that hold API keys, at any depth."""
+    return {k: _scrub(v) for k, v in payload.items() if k not in SECRET_KEYS}
+
+
+def _scrub(value: Any) -> Any:
+    if isinstance(value, dict):
+        return scrub_secrets(value)
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    return value
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _int(value: object) -> int | None:
+    number = _number(value)
+    return None if number is None else round(number)
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value != "" else None
+
+
+def _require_id(payload: JSONDict, what: str) -> object:
+    value = payload.get("id")
+    if value is None or value == "":
+        raise ValueError(f"The {what} payload has no id, so it cannot be cached.")
+    return value
+
+
+def activity_columns(payload: JSONDict) -> JSONDict:
+    """Columns of an activity (full object or Strava stub) from the list or detail endpoint."""
+    activity_id = str(_require_id(payload, "activity"))
+    start = parse_local_datetime(payload.get("start_date_local"))
+    if start is None:
+        raise ValueError(f"Activity {activity_id} has no readable start_date_local, so it cannot be cached.")
+    return {
+        "id": activity_id,
+        "local_date": start.date(),
+        "start_date_local": start,
+        "type": _text(payload.get("type")),
+        "name": _text(payload.get("name")),
+        "source": _text(payload.get("source")),
+        "is_strava_stub": is_strava_stub(payload),
+        "icu_sync_date": parse_timestamp(payload.get("icu_sync_date")),
+        "analyzed": parse_timestamp(payload.get("analyzed")),
+        "moving_time": _int(payload.get("moving_time")),
+        "distance": _number(payload.get("distance")),
+        "training_load": _number(payload.get("icu_training_load")),
+        "payload_hash": payload_hash(payload),
+    }
+
+
+def wellness_columns(payload: JSONDict) -> JSONDict:
+    """Columns of a wellness day; its id is the local date "YYYY-MM-DD"."""
+    raw_id = _require_id(payload, "wellness")
+    day = local_date_of(raw_id)
+    if day is None:
+        raise ValueError(f"Wellness id {raw_id!r} is not a date, so it cannot be cached.")
+    return {
+        "id": day.isoformat(),
+        "local_date": day,
+        "updated": parse_timestamp(payload.get("updated")),
+        "payload_hash": payload_hash(payload),
+    }
+
+
+def event_columns(payload: JSONDict) -> JSONDict:
+    """Columns of a calendar event (planned workout, note, race …); its id is an integer."""
+    raw_id = _require_id(payload, "event")
+    try:
+        event_id = int(str(raw_id))
+    except ValueError:
+        raise ValueError(f"Event id {raw_id!r} is not an integer, so it cannot be cached.") from None
+    start = parse_local_datetime(payload.get("start_date_local"))
+    if start is None:
+        raise ValueError(f"Event {event_id} has no readable start_date_local, so it cannot be cached.")
+    return {
+        "id": event_id,
+        "local_date": start.date(),
+        "start_date_local": start,
+        "end_date_local": parse_local_datetime(payload.get("end_date_local")),
+        "category": _text(payload.get("category")),
+        "type": _text(payload.get("type")),
+        "name": _text(payload.get("name")),
+        "updated": parse_timestamp(payload.get("updated")),
+        "payload_hash": payload_hash(payload),
+    }
+
+
+def profile_columns(payload: JSONDict) -> JSONDict:
+    """Columns of the athlete object (with sportSettings)."""
+    return {
+        "name": _text(payload.get("name")),
+        "timezone": _text(payload.get("timezone")),
+    }

@@ -1,0 +1,138 @@
+"""The cache tables (SQLModel), one per resource, plus per-day sync coverage.
+
+Every table is keyed by athlete as well as by id, so a coach's athletes never mix. Each holds
+the columns queries filter or sort on and the full API payload as JSON: nothing upstream sent is
+lost, and a new upstream field needs no migration. Changing a table here needs an Alembic
+migration (`uv run alembic revision --autogenerate -m "..."`); a test checks they agree.
+
+Timestamps (`datetime` fields) use SQLModel's `UTCDateTime`: stored as UTC, read back aware
+UTC (SQLite itself keeps no offset). Local wall-clock times (`start_date_local`) and local dates
+are stored naive, exactly as the athlete's calendar says.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, DateTime, Index
+from sqlmodel import Field, SQLModel
+
+
+def _payload() -> Any:
+    return Field(sa_type=JSON, nullable=False)
+
+
+def _local(*, nullable: bool = False) -> Any:
+    # A wall-clock time in the athlete's timezone: stored naive, exactly as upstream sent it.
+    return Field(default=None, sa_type=DateTime(timezone=False), nullable=nullable)
+
+
+class Activity(SQLModel, table=True):
+    """An activity as returned by the list endpoint (full object, or a 5-key Strava stub)."""
+
+    __tablename__: ClassVar[Any] = "activities"
+    __table_args__ = (
+        Index("ix_activities_athlete_date", "athlete_id", "local_date"),
+        Index("ix_activities_athlete_start", "athlete_id", "start_date_local"),
+        Index("ix_activities_athlete_type_date", "athlete_id", "type", "local_date"),
+    )
+
+    athlete_id: str = Field(primary_key=True)
+    id: str = Field(primary_key=True)
+    local_date: date
+    start_date_local: datetime = _local()
+    type: str | None = None
+    name: str | None = None
+    source: str | None = None
+    is_strava_stub: bool = False
+    icu_sync_date: datetime | None = None
+    analyzed: datetime | None = None
+    # Totals summaries need without parsing payloads (added in migration 0002).
+    moving_time: int | None = None
+    distance: float | None = None
+    training_load: float | None = None
+    payload_hash: str
+    fetched_at: datetime
+    payload: dict[str, Any] = _payload()
+
+
+class WellnessDay(SQLModel, table=True):
+    """One wellness record; upstream its id is the local date "YYYY-MM-DD"."""
+
+    __tablename__: ClassVar[Any] = "wellness"
+    __table_args__ = (Index("ix_wellness_athlete_date", "athlete_id", "local_date"),)
+
+    athlete_id: str = Field(primary_key=True)
+    id: str = Field(primary_key=True)
+    local_date: date
+    updated: datetime | None = None
+    payload_hash: str
+    fetched_at: datetime
+    payload: dict[str, Any] = _payload()
+
+
+class Event(SQLModel, table=True):
+    """A calendar event: planned workout, note, race, target …"""
+
+    __tablename__: ClassVar[Any] = "events"
+    __table_args__ = (
+        Index("ix_events_athlete_date", "athlete_id", "local_date"),
+        Index("ix_events_athlete_category_date", "athlete_id", "category", "local_date"),
+    )
+
+    athlete_id: str = Field(primary_key=True)
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    local_date: date
+    start_date_local: datetime = _local()
+    end_date_local: datetime | None = _local(nullable=True)
+    category: str | None = None
+    type: str | None = None
+    name: str | None = None
+    updated: datetime | None = None
+    payload_hash: str
+    fetched_at: datetime
+    payload: dict[str, Any] = _payload()
+
+
+class ActivityIntervals(SQLModel, table=True):
+    """The intervals of one activity, with the activity's change markers it was fetched under.
+
+    The markers are kept as the exact strings upstream sent: when the activity's markers move,
+    these intervals are stale.
+    """
+
+    __tablename__: ClassVar[Any] = "activity_intervals"
+
+    athlete_id: str = Field(primary_key=True)
+    activity_id: str = Field(primary_key=True)
+    icu_sync_date: str | None = None
+    analyzed: str | None = None
+    fetched_at: datetime
+    payload: dict[str, Any] = _payload()
+
+
+class AthleteProfile(SQLModel, table=True):
+    """The athlete object with sportSettings (FTP, LTHR, zones per sport)."""
+
+    __tablename__: ClassVar[Any] = "athlete_profiles"
+
+    athlete_id: str = Field(primary_key=True)
+    name: str | None = None
+    timezone: str | None = None
+    fetched_at: datetime
+    payload: dict[str, Any] = _payload()
+
+
+class SyncCoverage(SQLModel, table=True):
+    """One covered day of one resource: upstream was asked about that day at `fetched_at`."""
+
+    __tablename__: ClassVar[Any] = "sync_coverage"
+
+    athlete_id: str = Field(primary_key=True)
+    resource: str = Field(primary_key=True)
+    day: date = Field(primary_key=True)
+    fetched_at: datetime
+
+
+TABLES = (Activity, WellnessDay, Event, ActivityIntervals, AthleteProfile, SyncCoverage)
