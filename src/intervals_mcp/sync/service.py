@@ -1,0 +1,561 @@
+"""The read-through sync service: the one code path between the API client and the cache.
+
+Tools call `ensure_*` and then read with `db.repo`; the `sync` command calls `sync`. Every fetch
+window is written in one transaction (rows upserted, vanished rows deleted, days marked covered),
+so a crash or a failed request leaves the window's days stale, never half-marked, and the next
+call simply fetches them again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+
+from intervals_mcp.api.client import IntervalsClient
+from intervals_mcp.config import Settings
+from intervals_mcp.db import repo
+from intervals_mcp.db.engine import Database
+from intervals_mcp.db.repo import ActivityRow, EventRow, IntervalsRow, ProfileRow, WindowChange
+from intervals_mcp.errors import (
+    AuthenticationError,
+    InvalidRequestError,
+    InvalidResponseError,
+    NotFoundError,
+    UpstreamError,
+)
+from intervals_mcp.sync.reports import (
+    Freshness,
+    ProgressEvent,
+    ResourceReport,
+    SyncReport,
+)
+from intervals_mcp.sync.windows import (
+    MAX_WINDOW_DAYS,
+    RESOURCES,
+    FreshnessPolicy,
+    Resource,
+    Window,
+    days,
+    plan_windows,
+)
+
+__all__ = ["Freshness", "ProgressEvent", "ResourceReport", "SyncReport", "SyncService"]
+
+log = logging.getLogger(__name__)
+
+# Windows fetched at once. The client throttles to under 10 requests/s whatever we do; a few in
+# flight hide the latency of each response without piling requests up in the throttle.
+CONCURRENT_WINDOWS = 4
+
+Progress = Callable[[ProgressEvent], None]
+T = TypeVar("T")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def strava_sentence(activity_id: str) -> str:
+    return (
+        f"Activity {activity_id} was imported from Strava, and Intervals.icu does not share "
+        "Strava activities' details (intervals, streams) through its API: open it on "
+        "intervals.icu or Strava instead."
+    )
+
+
+@dataclass(frozen=True)
+class _WindowResult:
+    window: Window
+    rows: int
+    change: WindowChange | None
+    error: UpstreamError | None
+
+
+class SyncService:
+    """Keeps the cache fresh on demand (`ensure_*`) and in bulk (`sync`)."""
+
+    def __init__(
+        self,
+        db: Database,
+        client: IntervalsClient,
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        today: Callable[[], date] | None = None,
+        concurrency: int = CONCURRENT_WINDOWS,
+    ) -> None:
+        self.db = db
+        self.client = client
+        self.policy = FreshnessPolicy.from_settings(settings)
+        self._clock = clock
+        self._today = today
+        self._concurrency = concurrency
+        # One writer at a time: SQLite has a single write lock, and waiting here is cheaper
+        # than waiting in busy_timeout.
+        self._write_lock = asyncio.Lock()
+
+    # --- time -------------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    def today(self) -> date:
+        """The athlete's calendar day: as given, else the clock's date in this machine's zone."""
+        if self._today is not None:
+            return self._today()
+        return self._clock().astimezone().date()
+
+    # --- ranges -----------------------------------------------------------------------------
+
+    async def ensure_fresh(
+        self,
+        resource: Resource,
+        athlete_id: str,
+        start: date,
+        end: date,
+        *,
+        refresh: bool = False,
+        client: IntervalsClient | None = None,
+    ) -> Freshness:
+        """Fetch the stale or missing days of [start, end]; say how fresh the cache now is.
+
+        AuthenticationError is always raised. Any other upstream error is raised only when the
+        cache holds nothing for the range; otherwise it is returned in `Freshness.error`.
+        """
+        covered = await repo.coverage_days(self.db, athlete_id, resource, start, end)
+        windows = plan_windows(
+            start,
+            end,
+            covered,
+            self.today(),
+            self.now(),
+            self.policy,
+            MAX_WINDOW_DAYS[resource],
+            full=refresh,
+        )
+        results = await self._fetch_windows(client or self.client, resource, athlete_id, windows)
+        error = next((r.error for r in results if r.error is not None), None)
+        if windows and error is None:
+            covered = await repo.coverage_days(self.db, athlete_id, resource, start, end)
+        elif error is not None:
+            covered = await repo.coverage_days(self.db, athlete_id, resource, start, end)
+            if not covered:
+                raise error
+            log.warning("Refreshing %s failed, answering from the cache: %s", resource, error)
+        return Freshness(
+            resource=resource,
+            start=start,
+            end=end,
+            fetched_windows=sum(1 for r in results if r.error is None),
+            as_of=min(covered.values()) if covered else None,
+            error=error,
+            complete=all(d in covered for d in days(start, end)),
+        )
+
+    async def _fetch_windows(
+        self,
+        client: IntervalsClient,
+        resource: Resource,
+        athlete_id: str,
+        windows: Sequence[Window],
+        on_done: Callable[[_WindowResult], None] | None = None,
+    ) -> list[_WindowResult]:
+        """Fetch and store windows concurrently; an AuthenticationError stops them all."""
+        if not windows:
+            return []
+        semaphore = asyncio.Semaphore(self._concurrency)
+
+        async def one(window: Window) -> _WindowResult:
+            async with semaphore:
+                try:
+                    rows, change = await self._fetch_window(client, resource, athlete_id, window)
+                    result = _WindowResult(window, rows, change, None)
+                except AuthenticationError:
+                    raise
+                except UpstreamError as exc:
+                    result = _WindowResult(window, 0, None, exc)
+            if on_done is not None:
+                on_done(result)
+            return result
+
+        return await _run_all([one(w) for w in windows])
+
+    async def _fetch_window(
+        self, client: IntervalsClient, resource: Resource, athlete_id: str, window: Window
+    ) -> tuple[int, WindowChange]:
+        start, end = window
+        fetched_at = self.now()  # the data is at least as fresh as the moment we asked
+        if resource == "activities":
+            raw = await client.list_activities(athlete_id, start, end)
+        elif resource == "wellness":
+            raw = await client.list_wellness(athlete_id, start, end)
+        else:
+            raw = await client.list_events(athlete_id, start, end)
+        rows = _dict_rows(raw, resource)
+        async with self._write_lock:
+            try:
+                change = await repo.replace_window(
+                    self.db, resource, athlete_id, start, end, rows, fetched_at
+                )
+            except ValueError as exc:  # a record without id or date: a damaged response
+                raise InvalidResponseError(f"{exc} Try again later.") from None
+        log.debug("Stored %s %s..%s: %d rows (%s)", resource, start, end, len(rows), change)
+        return len(rows), change
+
+    # --- single records ---------------------------------------------------------------------
+
+    async def ensure_activity(
+        self,
+        athlete_id: str,
+        activity_id: str,
+        *,
+        refresh: bool = False,
+        client: IntervalsClient | None = None,
+    ) -> tuple[ActivityRow | None, Freshness]:
+        """The cached activity (the list endpoint returns full objects), or GET it and cache it.
+
+        Strava stubs are never re-requested: their detail endpoint always answers 422.
+        """
+        cached = await repo.get_activity(self.db, activity_id, athlete_id)
+        if cached is not None and (not refresh or cached.is_strava_stub):
+            return cached, _record_freshness("activity", cached.local_date, cached.fetched_at, 0)
+        fetched_at = self.now()
+        try:
+            payload = await (client or self.client).get_activity(activity_id)
+        except NotFoundError:
+            if cached is not None:
+                async with self._write_lock:
+                    await repo.delete_rows(self.db, "activities", athlete_id, [activity_id])
+            return None, Freshness("activity", None, None, 1, None, None, complete=True)
+        except AuthenticationError:
+            raise
+        except UpstreamError as exc:
+            if cached is None:
+                raise
+            return cached, _record_freshness(
+                "activity", cached.local_date, cached.fetched_at, 0, exc
+            )
+        async with self._write_lock:
+            await repo.upsert_rows(self.db, "activities", athlete_id, [payload], fetched_at)
+        row = await repo.get_activity(self.db, activity_id, athlete_id)
+        return row, _record_freshness("activity", row.local_date if row else None, fetched_at, 1)
+
+    async def ensure_event(
+        self,
+        athlete_id: str,
+        event_id: int,
+        *,
+        refresh: bool = False,
+        client: IntervalsClient | None = None,
+    ) -> tuple[EventRow | None, Freshness]:
+        """The cached event, or GET it and cache it (None if upstream has no such event)."""
+        cached = await repo.get_event(self.db, athlete_id, event_id)
+        if cached is not None and not refresh:
+            return cached, _record_freshness("event", cached.local_date, cached.fetched_at, 0)
+        fetched_at = self.now()
+        try:
+            payload = await (client or self.client).get_event(athlete_id, event_id)
+        except NotFoundError:
+            if cached is not None:
+                async with self._write_lock:
+                    await repo.delete_rows(self.db, "events", athlete_id, [event_id])
+            return None, Freshness("event", None, None, 1, None, None, complete=True)
+        except AuthenticationError:
+            raise
+        except UpstreamError as exc:
+            if cached is None:
+                raise
+            return cached, _record_freshness("event", cached.local_date, cached.fetched_at, 0, exc)
+        async with self._write_lock:
+            await repo.upsert_rows(self.db, "events", athlete_id, [payload], fetched_at)
+        row = await repo.get_event(self.db, athlete_id, event_id)
+        return row, _record_freshness("event", row.local_date if row else None, fetched_at, 1)
+
+    async def ensure_intervals(
+        self,
+        athlete_id: str,
+        activity_id: str,
+        *,
+        refresh: bool = False,
+        client: IntervalsClient | None = None,
+    ) -> tuple[IntervalsRow, Freshness]:
+        """The activity's intervals, re-fetched only when its change markers moved (or refresh).
+
+        The activity's own day is refreshed first when stale, so moved markers are noticed.
+        Raises NotFoundError for an unknown activity and InvalidRequestError for a Strava stub.
+        """
+        use = client or self.client
+        activity, _ = await self.ensure_activity(athlete_id, activity_id, client=use)
+        if activity is None:
+            raise NotFoundError(f"There is no activity {activity_id}: check the id.")
+        try:
+            await self.ensure_fresh(
+                "activities", athlete_id, activity.local_date, activity.local_date, client=use
+            )
+        except AuthenticationError:
+            raise
+        except UpstreamError as exc:  # the cached activity still answers
+            log.warning("Could not refresh activity %s: %s", activity_id, exc)
+        activity = await repo.get_activity(self.db, activity_id, athlete_id) or activity
+        if activity.is_strava_stub:
+            raise InvalidRequestError(strava_sentence(activity_id))
+        markers = activity.markers
+        cached = await repo.get_intervals(self.db, activity_id, athlete_id)
+        if cached is not None and not refresh and cached.markers == markers:
+            return cached, _record_freshness("intervals", activity.local_date, cached.fetched_at, 0)
+        try:
+            await self._fetch_intervals(use, athlete_id, activity_id, markers)
+        except AuthenticationError:
+            raise
+        except InvalidRequestError as exc:
+            if "strava" in str(exc).lower():
+                raise InvalidRequestError(strava_sentence(activity_id)) from None
+            raise
+        except UpstreamError as exc:
+            if cached is None:
+                raise
+            return cached, _record_freshness(
+                "intervals", activity.local_date, cached.fetched_at, 0, exc
+            )
+        row = await repo.get_intervals(self.db, activity_id, athlete_id)
+        if row is None:  # pragma: no cover - just written
+            raise InvalidResponseError()
+        return row, _record_freshness("intervals", activity.local_date, row.fetched_at, 1)
+
+    async def _fetch_intervals(
+        self,
+        client: IntervalsClient,
+        athlete_id: str,
+        activity_id: str,
+        markers: tuple[str | None, str | None],
+    ) -> None:
+        fetched_at = self.now()
+        payload = await client.get_activity_intervals(activity_id)
+        async with self._write_lock:
+            await repo.save_intervals(self.db, athlete_id, activity_id, payload, markers, fetched_at)
+
+    async def ensure_profile(
+        self,
+        athlete_id: str,
+        *,
+        refresh: bool = False,
+        client: IntervalsClient | None = None,
+    ) -> tuple[ProfileRow, Freshness]:
+        """The athlete with sport settings; re-fetched after the recent TTL (FTP, zones change)."""
+        cached = await repo.get_profile(self.db, athlete_id)
+        now = self.now()
+        if cached is not None and not refresh and now - cached.fetched_at < self.policy.recent_ttl:
+            return cached, _record_freshness("profile", None, cached.fetched_at, 0)
+        try:
+            payload = await (client or self.client).get_athlete(athlete_id)
+        except AuthenticationError:
+            raise
+        except UpstreamError as exc:
+            if cached is None:
+                raise
+            return cached, _record_freshness("profile", None, cached.fetched_at, 0, exc)
+        async with self._write_lock:
+            await repo.save_profile(self.db, athlete_id, payload, now)
+        row = await repo.get_profile(self.db, athlete_id)
+        if row is None:  # pragma: no cover - just written
+            raise InvalidResponseError()
+        return row, _record_freshness("profile", None, now, 1)
+
+    # --- bulk sync --------------------------------------------------------------------------
+
+    async def sync(
+        self,
+        athlete_id: str,
+        start: date,
+        end: date,
+        resources: Sequence[str],
+        *,
+        full: bool = False,
+        with_intervals: bool = False,
+        progress: Progress | None = None,
+    ) -> SyncReport:
+        """Bring [start, end] of each resource up to date; failed windows stay stale.
+
+        Resources are synced one after another (so requests are counted per resource), the
+        windows of each concurrently. AuthenticationError stops the sync; other upstream
+        errors are collected in the report and the rest carries on.
+        """
+        report = SyncReport(athlete_id=athlete_id, start=start, end=end)
+        for name in resources:
+            resource = _resource(name)
+            report.resources[resource] = await self._sync_resource(
+                resource, athlete_id, start, end, full, progress
+            )
+        if with_intervals:
+            report.resources["intervals"] = await self._sync_intervals(
+                athlete_id, start, end, full, progress
+            )
+        return report
+
+    async def _sync_resource(
+        self,
+        resource: Resource,
+        athlete_id: str,
+        start: date,
+        end: date,
+        full: bool,
+        progress: Progress | None,
+    ) -> ResourceReport:
+        began, requests_before = time.monotonic(), self.client.request_count
+        covered = await repo.coverage_days(self.db, athlete_id, resource, start, end)
+        windows = plan_windows(
+            start,
+            end,
+            covered,
+            self.today(),
+            self.now(),
+            self.policy,
+            MAX_WINDOW_DAYS[resource],
+            full=full,
+        )
+        report = ResourceReport(resource=resource, planned=len(windows))
+        _emit(progress, ProgressEvent("planned", resource, len(windows), 0))
+
+        def done(result: _WindowResult) -> None:
+            if result.error is None and result.change is not None:
+                report.fetched += 1
+                report.rows += result.rows
+                report.inserted += result.change.inserted
+                report.updated += result.change.updated
+                report.deleted += result.change.deleted
+            else:
+                report.failed += 1
+                if result.error is not None:
+                    report.errors.append(result.error)
+            _emit(
+                progress,
+                ProgressEvent(
+                    "window_done" if result.error is None else "window_failed",
+                    resource,
+                    len(windows),
+                    report.fetched + report.failed,
+                    result.window,
+                    result.rows,
+                    None if result.error is None else str(result.error),
+                ),
+            )
+
+        try:
+            await self._fetch_windows(self.client, resource, athlete_id, windows, on_done=done)
+        finally:
+            report.requests = self.client.request_count - requests_before
+            report.seconds = time.monotonic() - began
+        return report
+
+    async def _sync_intervals(
+        self,
+        athlete_id: str,
+        start: date,
+        end: date,
+        full: bool,
+        progress: Progress | None,
+    ) -> ResourceReport:
+        """Prefetch intervals of every readable activity in range whose markers moved."""
+        began, requests_before = time.monotonic(), self.client.request_count
+        todo: list[tuple[str, tuple[str | None, str | None]]] = []
+        for activity in await repo.list_activities(self.db, athlete_id, start, end, None):
+            if activity.is_strava_stub:
+                continue  # their intervals always answer 422
+            markers = activity.markers
+            cached = None if full else await repo.get_intervals(self.db, activity.id, athlete_id)
+            if cached is None or cached.markers != markers:
+                todo.append((activity.id, markers))
+        report = ResourceReport(resource="intervals", planned=len(todo))
+        _emit(progress, ProgressEvent("planned", "intervals", len(todo), 0))
+        semaphore = asyncio.Semaphore(self._concurrency)
+
+        async def one(activity_id: str, markers: tuple[str | None, str | None]) -> None:
+            error: UpstreamError | None = None
+            async with semaphore:
+                try:
+                    await self._fetch_intervals(self.client, athlete_id, activity_id, markers)
+                except AuthenticationError:
+                    raise
+                except UpstreamError as exc:
+                    error = exc
+            if error is None:
+                report.fetched += 1
+                report.rows += 1
+                report.inserted += 1
+            else:
+                report.failed += 1
+                report.errors.append(error)
+            _emit(
+                progress,
+                ProgressEvent(
+                    "window_done" if error is None else "window_failed",
+                    "intervals",
+                    len(todo),
+                    report.fetched + report.failed,
+                    rows=1 if error is None else 0,
+                    error=None if error is None else str(error),
+                ),
+            )
+
+        try:
+            await _run_all([one(activity_id, markers) for activity_id, markers in todo])
+        finally:
+            report.requests = self.client.request_count - requests_before
+            report.seconds = time.monotonic() - began
+        return report
+
+
+# --- small pure helpers -----------------------------------------------------------------------
+
+
+def _resource(name: str) -> Resource:
+    for resource in RESOURCES:
+        if name == resource:
+            return resource
+    raise ValueError(f"Unknown resource {name!r}: use activities, wellness or events.")
+
+
+def _dict_rows(raw: list[Any], resource: str) -> list[dict[str, Any]]:
+    """The list response's records; anything that is not an object means a broken response."""
+    if not all(isinstance(item, dict) for item in raw):
+        raise InvalidResponseError(
+            f"Intervals.icu sent a {resource} list with entries that are not records; "
+            "try again later."
+        )
+    return raw
+
+
+def _record_freshness(
+    resource: str,
+    day: date | None,
+    as_of: datetime | None,
+    fetched: int,
+    error: UpstreamError | None = None,
+) -> Freshness:
+    return Freshness(resource, day, day, fetched, as_of, error, complete=True)
+
+
+def _emit(progress: Progress | None, event: ProgressEvent) -> None:
+    if progress is not None:
+        progress(event)
+
+
+async def _run_all(coros: Sequence[Coroutine[Any, Any, T]]) -> list[T]:
+    """Run coroutines concurrently; the first failure cancels the rest and is raised as itself.
+
+    (A TaskGroup raises an ExceptionGroup; callers here want the AuthenticationError itself.)
+    """
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(c) for c in coros]
+    except BaseExceptionGroup as errors:
+        first: BaseException = errors
+        while isinstance(first, BaseExceptionGroup):
+            first = first.exceptions[0]
+        raise first from None
+    return [t.result() for t in tasks]
