@@ -1,0 +1,382 @@
+"""The six tools: check arguments, ask the sync service for fresh rows, read them from the cache,
+hand them to the pure formatters. No HTTP and no SQL here.
+
+Every expected failure becomes a `ToolError` with one sentence the model can act on; any other
+exception reaches the model only as "Error executing tool", so none must be expected here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+from mcp.server import MCPServer
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import BaseModel, Field
+
+from intervals_mcp.db import repo
+from intervals_mcp.errors import (
+    AuthenticationError,
+    InputError,
+    InvalidRequestError,
+    NotFoundError,
+    StorageError,
+    UpstreamError,
+)
+from intervals_mcp.server import formatting as fmt
+from intervals_mcp.server.app import AppState
+from intervals_mcp.server.inputs import (
+    DateRange,
+    check_activity_id,
+    parse_event_id,
+    resolve_athlete,
+    resolve_range,
+)
+from intervals_mcp.server.schemas import (
+    ActivitiesResult,
+    ActivityDetailsResult,
+    EventDetailsResult,
+    EventsResult,
+    IntervalsResult,
+    Provenance,
+    WellnessResult,
+    event_summary,
+    interval_group_row,
+    interval_row,
+)
+from intervals_mcp.sync.service import Freshness
+
+log = logging.getLogger(__name__)
+
+READ_ONLY = ToolAnnotations(
+    read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=True
+)
+KEY_REJECTED = (
+    "Intervals.icu rejected the API key: check API_KEY in the server's environment (create a "
+    "key at intervals.icu, Settings, Developer Settings) and restart the server."
+)
+MAX_LIMIT = 200
+
+Ctx = Context[AppState, Any]
+
+# --- shared parameter types (the Field descriptions are what the model reads) ----------------
+
+StartDate = Annotated[
+    str | None,
+    Field(description="First day, YYYY-MM-DD, athlete-local (inclusive)."),
+]
+EndDate = Annotated[
+    str | None,
+    Field(description="Last day, YYYY-MM-DD, athlete-local (inclusive)."),
+]
+AthleteId = Annotated[
+    str | None,
+    Field(description="Athlete id like i12345; leave out for the athlete the server is set up for."),
+]
+Refresh = Annotated[
+    bool,
+    Field(
+        description="Re-fetch from Intervals.icu even if the cache is fresh; only when the user "
+        "says the data just changed."
+    ),
+]
+ActivityId = Annotated[str, Field(description="Activity id as listed by get_activities, like i145678901.")]
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _state(ctx: Ctx) -> AppState:
+    return ctx.request_context.lifespan_context
+
+
+@contextmanager
+def _tool_errors(nothing_cached: str) -> Iterator[None]:
+    """Map our error tree onto ToolError sentences (the key never appears in any of them)."""
+    try:
+        yield
+    except ToolError:
+        raise
+    except InputError as exc:
+        raise ToolError(str(exc)) from None
+    except AuthenticationError:
+        raise ToolError(KEY_REJECTED) from None
+    except (NotFoundError, InvalidRequestError) as exc:
+        raise ToolError(str(exc)) from None
+    except UpstreamError as exc:
+        raise ToolError(f"{nothing_cached} is in the cache to answer from: {exc}") from None
+    except StorageError as exc:
+        raise ToolError(str(exc)) from None
+
+
+def _provenance(fr: Freshness) -> Provenance:
+    return Provenance(
+        source="cache" if fr.from_cache_only else "upstream",
+        as_of=fr.as_of.isoformat() if fr.as_of else None,
+        refresh_error=str(fr.error) if fr.error else None,
+        complete=fr.complete,
+    )
+
+
+def _result(text: str, structured: BaseModel) -> CallToolResult:
+    return CallToolResult(
+        content=[TextContent(type="text", text=text)],
+        structured_content=structured.model_dump(mode="json"),
+    )
+
+
+def _range(
+    st: AppState, start: str | None, end: str | None, default_start: int, default_end: int
+) -> DateRange:
+    return resolve_range(start, end, today=st.today(), default_start=default_start, default_end=default_end)
+
+
+# --- the tools -------------------------------------------------------------------------------
+
+
+async def get_activities(
+    ctx: Ctx,
+    start_date: StartDate = None,
+    end_date: EndDate = None,
+    limit: Annotated[
+        int, Field(ge=1, le=MAX_LIMIT, description="Most activities to list (newest first).")
+    ] = 10,
+    include_unnamed: Annotated[
+        bool, Field(description="Also list activities that have no name (skipped by default).")
+    ] = False,
+    athlete_id: AthleteId = None,
+    refresh: Refresh = False,
+) -> Annotated[CallToolResult, ActivitiesResult]:
+    """List activities in a date range (default: the last 30 days), newest first, one line each:
+    id, local start, sport, name, moving time h:mm, distance (km; swims in m), training load,
+    average power W, average HR bpm. Columns without data are left out. Strava-imported
+    activities are counted but hidden by Strava's API terms. Use an id with
+    get_activity_details or get_activity_intervals."""
+    st = _state(ctx)
+    with _tool_errors("No activity for this range"):
+        athlete = resolve_athlete(athlete_id, st.athlete_id)
+        rng = _range(st, start_date, end_date, -30, 0)
+        fr = await st.sync.ensure_fresh(
+            "activities", athlete, rng.start, rng.end, refresh=refresh, client=st.quick
+        )
+        rows = await repo.list_activities(st.db, athlete, rng.start, rng.end, None)
+    listed, stubs, unnamed = fmt.split_activities([r.payload for r in rows], include_unnamed)
+    prov = _provenance(fr)
+    text = fmt.format_activities(
+        athlete_id=athlete,
+        start=rng.start,
+        end=rng.end,
+        listed=listed[:limit],
+        total=len(listed),
+        stubs=stubs,
+        unnamed_skipped=unnamed,
+        provenance=fmt.provenance_text(prov, st.now()),
+        note=rng.note,
+    )
+    return _result(
+        text,
+        ActivitiesResult(
+            athlete_id=athlete,
+            start_date=str(rng.start),
+            end_date=str(rng.end),
+            shown=min(limit, len(listed)),
+            total=len(listed),
+            strava_hidden=stubs,
+            unnamed_skipped=unnamed,
+            note=rng.note,
+            provenance=prov,
+            activities=listed[:limit],
+        ),
+    )
+
+
+async def get_activity_details(
+    ctx: Ctx, activity_id: ActivityId, athlete_id: AthleteId = None, refresh: Refresh = False
+) -> Annotated[CallToolResult, ActivityDetailsResult]:
+    """One activity's key facts, only those present: sport, local start, moving/elapsed time
+    h:mm, distance, elevation gain m, power (avg, normalized, intensity factor, FTP) W, HR
+    (avg, max) bpm, training load, TRIMP, CTL/ATL after, RPE, feel, device, source, description."""
+    st = _state(ctx)
+    with _tool_errors(f"Nothing about activity {activity_id}"):
+        athlete = resolve_athlete(athlete_id, st.athlete_id)
+        activity_id = check_activity_id(activity_id)
+        row, fr = await st.sync.ensure_activity(athlete, activity_id, refresh=refresh, client=st.quick)
+    if row is None:
+        raise ToolError(
+            f"There is no activity {activity_id} for athlete {athlete}: check the id "
+            "(get_activities lists them)."
+        )
+    prov = _provenance(fr)
+    text = fmt.format_activity(row.payload, fmt.provenance_text(prov, st.now()))
+    facts = fmt.activity_facts(row.payload)
+    return _result(text, ActivityDetailsResult(activity_id=activity_id, provenance=prov, facts=facts))
+
+
+async def get_activity_intervals(
+    ctx: Ctx, activity_id: ActivityId, athlete_id: AthleteId = None, refresh: Refresh = False
+) -> Annotated[CallToolResult, IntervalsResult]:
+    """The intervals Intervals.icu detected in one activity, one line each: type (WORK or
+    RECOVERY), label, start and duration m:ss, average and max power W, intensity % of FTP,
+    average HR bpm, cadence rpm; then groups of similar intervals (e.g. 3 x 240s@280w)."""
+    st = _state(ctx)
+    with _tool_errors(f"Nothing about the intervals of activity {activity_id}"):
+        athlete = resolve_athlete(athlete_id, st.athlete_id)
+        activity_id = check_activity_id(activity_id)
+        row, fr = await st.sync.ensure_intervals(athlete, activity_id, refresh=refresh, client=st.quick)
+    prov = _provenance(fr)
+    dto = row.payload
+    text = fmt.format_intervals(activity_id, dto, fmt.provenance_text(prov, st.now()))
+    return _result(
+        text,
+        IntervalsResult(
+            activity_id=activity_id,
+            provenance=prov,
+            intervals=[interval_row(i) for i in dto.get("icu_intervals") or [] if isinstance(i, dict)],
+            groups=[interval_group_row(g) for g in dto.get("icu_groups") or [] if isinstance(g, dict)],
+        ),
+    )
+
+
+async def get_wellness_data(
+    ctx: Ctx,
+    start_date: StartDate = None,
+    end_date: EndDate = None,
+    include_all_fields: Annotated[
+        bool,
+        Field(description="Also show every other recorded field (SpO2, steps, comments, ...)."),
+    ] = False,
+    athlete_id: AthleteId = None,
+    refresh: Refresh = False,
+) -> Annotated[CallToolResult, WellnessResult]:
+    """Daily wellness in a date range (default: the last 30 days), oldest first, one line per
+    day with only the columns that have data: CTL (fitness), ATL (fatigue), form (CTL - ATL),
+    ramp rate, HRV ms, resting HR bpm, sleep h:mm, sleep score, weight kg, and soreness,
+    fatigue, stress, mood, motivation on a 1-4 scale where 1 is good."""
+    st = _state(ctx)
+    with _tool_errors("No wellness data for this range"):
+        athlete = resolve_athlete(athlete_id, st.athlete_id)
+        rng = _range(st, start_date, end_date, -30, 0)
+        fr = await st.sync.ensure_fresh(
+            "wellness", athlete, rng.start, rng.end, refresh=refresh, client=st.quick
+        )
+        rows = await repo.list_wellness(st.db, athlete, rng.start, rng.end)
+    days = [r.payload for r in rows]
+    prov = _provenance(fr)
+    text, shown = fmt.format_wellness(
+        athlete_id=athlete,
+        start=rng.start,
+        end=rng.end,
+        days=days,
+        include_all_fields=include_all_fields,
+        provenance=fmt.provenance_text(prov, st.now()),
+        note=rng.note,
+    )
+    return _result(
+        text,
+        WellnessResult(
+            athlete_id=athlete,
+            start_date=str(rng.start),
+            end_date=str(rng.end),
+            days_shown=shown,
+            days_total=len(days),
+            note=rng.note,
+            provenance=prov,
+            days=[fmt.wellness_day(d, include_all_fields) for d in days[:shown]],
+        ),
+    )
+
+
+async def get_events(
+    ctx: Ctx,
+    start_date: StartDate = None,
+    end_date: EndDate = None,
+    athlete_id: AthleteId = None,
+    refresh: Refresh = False,
+) -> Annotated[CallToolResult, EventsResult]:
+    """Calendar events (planned workouts, races, notes) in a date range (default: today and the
+    next 30 days), oldest first, one line each: id, date, category, sport, name, planned time
+    h:mm, distance, planned load. Use an id with get_event_by_id for the workout steps."""
+    st = _state(ctx)
+    with _tool_errors("No calendar event for this range"):
+        athlete = resolve_athlete(athlete_id, st.athlete_id)
+        rng = _range(st, start_date, end_date, 0, 30)
+        fr = await st.sync.ensure_fresh(
+            "events", athlete, rng.start, rng.end, refresh=refresh, client=st.quick
+        )
+        rows = await repo.list_events(st.db, athlete, rng.start, rng.end)
+    events = [r.payload for r in rows]
+    prov = _provenance(fr)
+    text, shown = fmt.format_events(
+        athlete_id=athlete,
+        start=rng.start,
+        end=rng.end,
+        events=events,
+        provenance=fmt.provenance_text(prov, st.now()),
+    )
+    if rng.note:
+        text = f"{text}\n{rng.note}"
+    return _result(
+        text,
+        EventsResult(
+            athlete_id=athlete,
+            start_date=str(rng.start),
+            end_date=str(rng.end),
+            shown=shown,
+            total=len(events),
+            note=rng.note,
+            provenance=prov,
+            events=[event_summary(e) for e in events[:shown]],
+        ),
+    )
+
+
+async def get_event_by_id(
+    ctx: Ctx,
+    event_id: Annotated[int | str, Field(description="Event id as listed by get_events, like 87654321.")],
+    athlete_id: AthleteId = None,
+    refresh: Refresh = False,
+) -> Annotated[CallToolResult, EventDetailsResult]:
+    """One calendar event: date, category, sport, name, planned time h:mm, distance and load,
+    intensity %, and the structured workout one step per line (e.g. '- 3x', '  - 12:00 90% FTP')
+    or its description."""
+    st = _state(ctx)
+    with _tool_errors(f"Nothing about event {event_id}"):
+        athlete = resolve_athlete(athlete_id, st.athlete_id)
+        number = parse_event_id(event_id)
+        row, fr = await st.sync.ensure_event(athlete, number, refresh=refresh, client=st.quick)
+    if row is None:
+        raise ToolError(
+            f"There is no event {number} for athlete {athlete}: check the id (get_events lists them)."
+        )
+    prov = _provenance(fr)
+    text, steps = fmt.format_event(row.payload, fmt.provenance_text(prov, st.now()))
+    description = row.payload.get("description")
+    return _result(
+        text,
+        EventDetailsResult(
+            event_id=number,
+            provenance=prov,
+            event=event_summary(row.payload),
+            description=description if isinstance(description, str) else None,
+            workout_steps=steps,
+        ),
+    )
+
+
+TOOLS = (
+    get_activities,
+    get_activity_details,
+    get_activity_intervals,
+    get_wellness_data,
+    get_events,
+    get_event_by_id,
+)
+
+
+def register_tools(server: MCPServer[AppState]) -> None:
+    for tool in TOOLS:
+        server.add_tool(tool, annotations=READ_ONLY)
