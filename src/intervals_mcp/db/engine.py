@@ -99,6 +99,11 @@ def prepare_file(path: Path) -> Path:
                 os.fchmod(fd, 0o600)
         finally:
             os.close(fd)
+    except (FileExistsError, NotADirectoryError):
+        raise StorageError(
+            f"The cache database {path} cannot be created: part of its directory path is a "
+            "file; set INTERVALS_MCP_DB to a path in a directory."
+        ) from None
     except OSError as exc:
         raise StorageError(
             f"The cache database {path} cannot be created ({exc.strerror or exc}); check the "
@@ -233,8 +238,9 @@ def open_engine(path: Path) -> AsyncEngine:
     emitted here instead, so a write transaction can ask for `BEGIN IMMEDIATE` through the
     execution option `sqlite_begin="IMMEDIATE"`.
     """
+    path = prepare_file(path)  # owner-only before SQLite creates it
     engine = create_async_engine(
-        f"sqlite+aiosqlite:///{Path(path).absolute()}",
+        f"sqlite+aiosqlite:///{path}",
         connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
     )
 
