@@ -81,10 +81,14 @@ def canonical_json(payload: JSONDict) -> str:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def text_hash(text: str) -> str:
+    """A short digest of JSON text: tells whether a re-fetched row really changed."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
 def payload_hash(payload: JSONDict) -> str:
-    """A short digest of the canonical JSON: tells whether a re-fetched row really changed."""
-    digest = hashlib.blake2b(canonical_json(payload).encode("utf-8"), digest_size=16)
-    return digest.hexdigest()
+    """The digest of the payload's canonical JSON (equal payloads, equal digests)."""
+    return text_hash(canonical_json(payload))
 
 
 def is_strava_stub(payload: JSONDict) -> bool:
@@ -146,7 +150,6 @@ def activity_columns(payload: JSONDict) -> JSONDict:
         "moving_time": _int(payload.get("moving_time")),
         "distance": _number(payload.get("distance")),
         "training_load": _number(payload.get("icu_training_load")),
-        "payload_hash": payload_hash(payload),
     }
 
 
@@ -160,7 +163,6 @@ def wellness_columns(payload: JSONDict) -> JSONDict:
         "id": day.isoformat(),
         "local_date": day,
         "updated": parse_timestamp(payload.get("updated")),
-        "payload_hash": payload_hash(payload),
     }
 
 
@@ -183,7 +185,6 @@ def event_columns(payload: JSONDict) -> JSONDict:
         "type": _text(payload.get("type")),
         "name": _text(payload.get("name")),
         "updated": parse_timestamp(payload.get("updated")),
-        "payload_hash": payload_hash(payload),
     }
 
 

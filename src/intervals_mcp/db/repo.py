@@ -29,13 +29,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from intervals_mcp.db.columns import (
     JSONDict,
     activity_columns,
+    canonical_json,
     event_columns,
     marker,
     profile_columns,
     scrub_secrets,
+    text_hash,
     wellness_columns,
 )
-from intervals_mcp.db.engine import Database
+from intervals_mcp.db.engine import Database, JSONText
 from intervals_mcp.db.models import (
     Activity,
     ActivityIntervals,
@@ -235,7 +237,13 @@ def _records(
     records: dict[Any, JSONDict] = {}
     for payload in rows:
         values = to_columns(payload)
-        values.update(athlete_id=athlete_id, fetched_at=fetched_at, payload=payload)
+        text = canonical_json(payload)  # serialised once: hashed, then stored as is
+        values.update(
+            athlete_id=athlete_id,
+            fetched_at=fetched_at,
+            payload_hash=text_hash(text),
+            payload=JSONText(text),
+        )
         records[values["id"]] = values
     return records
 
