@@ -1,0 +1,182 @@
+"""Serving the fake over real HTTP: in a background thread for tests, or in the foreground."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from types import TracebackType
+
+import uvicorn
+
+from intervals_mcp.fake.app import API, build_app
+from intervals_mcp.fake.faults import Fault
+from intervals_mcp.fake.gateway import Controls, Gateway, LoggedRequest
+from intervals_mcp.fake.ratelimit import RateLimit
+from intervals_mcp.fake.store import FakeStore
+
+logger = logging.getLogger(__name__)
+DEFAULT_RATE_LIMIT = RateLimit()
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    return sock
+
+
+def _server(store: FakeStore, controls: Controls, api_key: str) -> uvicorn.Server:
+    config = uvicorn.Config(
+        Gateway(build_app(store), controls, api_key), log_level="warning", log_config=None,
+        access_log=False, lifespan="off", http="h11", ws="none", timeout_graceful_shutdown=1,
+    )
+    return uvicorn.Server(config)
+
+
+class FakeIntervals:
+    """A fake Intervals.icu on 127.0.0.1 (a free port), served from a background thread.
+
+    Use as a context manager, or call start()/stop(). stop() returns promptly even while a
+    request is hanging.
+    """
+
+    def __init__(
+        self,
+        store: FakeStore,
+        *,
+        api_key: str = "test-key",
+        latency: float = 0.0,
+        rate_limit: RateLimit | None = DEFAULT_RATE_LIMIT,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self.store = store
+        self._api_key = api_key
+        self._controls = Controls(latency=latency)
+        self._controls.rate_limit = rate_limit
+        self._host, self._port = host, port
+        self._sock: socket.socket | None = None
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    def __repr__(self) -> str:
+        where = self.base_url if self._sock else "stopped"
+        return f"FakeIntervals({where}, athlete_id={self.athlete_id!r})"
+
+    # ---- lifecycle ----------------------------------------------------------------------
+
+    def start(self, timeout: float = 10.0) -> FakeIntervals:
+        if self._thread is not None:
+            raise RuntimeError("This FakeIntervals is already running; stop() it first.")
+        self._controls.closing.clear()
+        self._sock = _bind(self._host, self._port)
+        self._server = _server(self.store, self._controls, self._api_key)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._sock]}, name="fake-intervals",
+            daemon=True,
+        )
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("The fake Intervals.icu server did not start; see stderr.")
+            time.sleep(0.005)
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        server, thread, sock = self._server, self._thread, self._sock
+        self._controls.closing.set()
+        if server is not None:
+            server.should_exit = True
+            server.force_exit = True  # do not wait for hanging requests
+        if thread is not None:
+            thread.join(timeout)
+        if sock is not None:
+            sock.close()
+        self._server = self._thread = self._sock = None
+
+    def __enter__(self) -> FakeIntervals:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # ---- what tests read and turn --------------------------------------------------------
+
+    @property
+    def port(self) -> int:
+        if self._sock is None:
+            raise RuntimeError("The fake is not running; call start() first.")
+        port: int = self._sock.getsockname()[1]
+        return port
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self._host}:{self.port}{API}"
+
+    @property
+    def athlete_id(self) -> str:
+        return self.store.athlete_id
+
+    @property
+    def requests(self) -> list[LoggedRequest]:
+        return self._controls.requests()
+
+    def clear_log(self) -> None:
+        self._controls.clear_log()
+
+    @property
+    def latency(self) -> float:
+        return self._controls.latency
+
+    @latency.setter
+    def latency(self, seconds: float) -> None:
+        self._controls.latency = max(0.0, float(seconds))
+
+    @property
+    def rate_limit(self) -> RateLimit | None:
+        return self._controls.rate_limit
+
+    @rate_limit.setter
+    def rate_limit(self, limit: RateLimit | None) -> None:
+        self._controls.rate_limit = limit
+
+    def inject(self, fault: Fault) -> None:
+        self._controls.faults.add(fault)
+
+    def clear_faults(self) -> None:
+        self._controls.faults.clear()
+
+    @property
+    def pending_faults(self) -> list[tuple[Fault, int]]:
+        """Injected faults not used up yet, with their remaining uses."""
+        return self._controls.faults.pending()
+
+
+def serve_forever(
+    store: FakeStore,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8777,
+    api_key: str = "demo",
+    latency: float = 0.0,
+    rate_limit: RateLimit | None = DEFAULT_RATE_LIMIT,
+) -> None:
+    """Serve the fake in the foreground until interrupted (Ctrl-C); logs the base URL."""
+    controls = Controls(latency=latency)
+    controls.rate_limit = rate_limit
+    sock = _bind(host, port)
+    actual = sock.getsockname()[1]
+    logger.info("Fake Intervals.icu for athlete %s at http://%s:%d%s (user API_KEY)",
+                   store.athlete_id, host, actual, API)
+    try:
+        _server(store, controls, api_key).run(sockets=[sock])
+    finally:
+        sock.close()
