@@ -21,9 +21,7 @@ from intervals_mcp.sync.windows import (
 
 TODAY = date(2026, 11, 24)
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
-POLICY = FreshnessPolicy(
-    recent_days=14, recent_ttl=timedelta(minutes=10), history_ttl=timedelta(days=7)
-)
+POLICY = FreshnessPolicy(recent_days=14, recent_ttl=timedelta(minutes=10), history_ttl=timedelta(days=7))
 BOUNDARY = TODAY - timedelta(days=14)  # first recent day
 
 
@@ -120,9 +118,7 @@ def test_fresh_days_split_stale_runs() -> None:
 
 def test_single_day_windows_when_max_days_is_one() -> None:
     start, end = date(2026, 1, 1), date(2026, 1, 3)
-    assert plan_windows(start, end, {}, TODAY, NOW, POLICY, max_days=1) == [
-        (d, d) for d in days(start, end)
-    ]
+    assert plan_windows(start, end, {}, TODAY, NOW, POLICY, max_days=1) == [(d, d) for d in days(start, end)]
 
 
 def test_empty_range_and_bad_max_days() -> None:
@@ -134,7 +130,6 @@ def test_empty_range_and_bad_max_days() -> None:
 def test_five_years_fit_the_request_budget() -> None:
     start, end = TODAY - timedelta(days=5 * 365), TODAY + timedelta(days=60)
     total = sum(
-        len(plan_windows(start, end, {}, TODAY, NOW, POLICY, max_days=n))
-        for n in MAX_WINDOW_DAYS.values()
+        len(plan_windows(start, end, {}, TODAY, NOW, POLICY, max_days=n)) for n in MAX_WINDOW_DAYS.values()
     )
     assert total <= 30

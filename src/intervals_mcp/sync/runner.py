@@ -37,6 +37,14 @@ RESUME_LINE = (
 )
 
 
+def _console() -> Console:
+    """Rich output on stderr; wide enough for the summary when stderr is a file or a pipe."""
+    console = Console(stderr=True, highlight=False)
+    if not console.is_terminal:
+        console.width = max(console.width, 120)
+    return console
+
+
 def run_sync(
     settings: Settings,
     *,
@@ -52,7 +60,7 @@ def run_sync(
     A ConfigError (missing credentials) propagates for the CLI to print.
     """
     api_key, _ = settings.require_credentials()
-    console = Console(stderr=True, highlight=False)
+    console = _console()
     try:
         upgrade_database(settings.db_path)
         report = asyncio.run(
@@ -69,10 +77,10 @@ def run_sync(
             )
         )
     except (KeyboardInterrupt, asyncio.CancelledError):
-        console.print(RESUME_LINE, markup=False)
+        console.print(RESUME_LINE, markup=False, soft_wrap=True)
         return INTERRUPTED
     except IntervalsMCPError as exc:
-        console.print(f"Sync failed: {exc}", markup=False)
+        console.print(f"Sync failed: {exc}", markup=False, soft_wrap=True)
         return 1
     console.print(summary_table(report))
     if report.errors:
@@ -81,6 +89,7 @@ def run_sync(
             f"Sync incomplete: {failed} window(s) failed ({report.errors[0]}); run "
             "`intervals-mcp sync` again to fetch them.",
             markup=False,
+            soft_wrap=True,
         )
         return 1
     return 0
@@ -178,10 +187,7 @@ class _PlainLines:
         else:
             where = f" {event.window[0]}..{event.window[1]}" if event.window else ""
             outcome = f"{event.rows} rows" if event.error is None else f"failed: {event.error}"
-            line = (
-                f"{event.resource}{where}: {outcome} "
-                f"({event.done_windows}/{event.total_windows})"
-            )
+            line = f"{event.resource}{where}: {outcome} ({event.done_windows}/{event.total_windows})"
         self.console.print(line, markup=False, soft_wrap=True)
 
 
@@ -209,12 +215,12 @@ def summary_table(report: SyncReport) -> Table:
 
 def run_status(settings: Settings, *, as_json: bool) -> int:
     """Print what the cache holds (JSON on stdout with `as_json`, else a table on stderr)."""
-    console = Console(stderr=True, highlight=False)
+    console = _console()
     try:
         upgrade_database(settings.db_path)
         status = asyncio.run(_status(settings))
     except IntervalsMCPError as exc:
-        console.print(f"Status failed: {exc}", markup=False)
+        console.print(f"Status failed: {exc}", markup=False, soft_wrap=True)
         return 1
     if as_json:
         sys.stdout.write(json.dumps(status, indent=2, default=str) + "\n")

@@ -237,9 +237,7 @@ class SyncService:
         except UpstreamError as exc:
             if cached is None:
                 raise
-            return cached, _record_freshness(
-                "activity", cached.local_date, cached.fetched_at, 0, exc
-            )
+            return cached, _record_freshness("activity", cached.local_date, cached.fetched_at, 0, exc)
         async with self._write_lock:
             await repo.upsert_rows(self.db, "activities", athlete_id, [payload], fetched_at)
         row = await repo.get_activity(self.db, activity_id, athlete_id)
@@ -319,9 +317,7 @@ class SyncService:
         except UpstreamError as exc:
             if cached is None:
                 raise
-            return cached, _record_freshness(
-                "intervals", activity.local_date, cached.fetched_at, 0, exc
-            )
+            return cached, _record_freshness("intervals", activity.local_date, cached.fetched_at, 0, exc)
         row = await repo.get_intervals(self.db, activity_id, athlete_id)
         if row is None:  # pragma: no cover - just written
             raise InvalidResponseError()
@@ -392,9 +388,7 @@ class SyncService:
                 resource, athlete_id, start, end, full, progress
             )
         if with_intervals:
-            report.resources["intervals"] = await self._sync_intervals(
-                athlete_id, start, end, full, progress
-            )
+            report.resources["intervals"] = await self._sync_intervals(athlete_id, start, end, full, progress)
         return report
 
     async def _sync_resource(
@@ -524,8 +518,7 @@ def _dict_rows(raw: list[Any], resource: str) -> list[dict[str, Any]]:
     """The list response's records; anything that is not an object means a broken response."""
     if not all(isinstance(item, dict) for item in raw):
         raise InvalidResponseError(
-            f"Intervals.icu sent a {resource} list with entries that are not records; "
-            "try again later."
+            f"Intervals.icu sent a {resource} list with entries that are not records; try again later."
         )
     return raw
 

@@ -1,0 +1,95 @@
+"""`run_sync` and `run_status` (what the CLI calls), in-process against the fake."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+from rich.console import Console
+
+from intervals_mcp.config import Settings
+from intervals_mcp.errors import ConfigError
+from intervals_mcp.fake import FakeIntervals
+from intervals_mcp.sync.reports import ProgressEvent
+from intervals_mcp.sync.runner import _PlainLines, _ProgressBar, run_status, run_sync
+
+from .conftest import API_KEY, ATHLETE
+from .helpers import RESOURCES
+
+TODAY = date.today()
+
+
+def sync(settings: Settings, since: date, until: date, **kw: object) -> int:
+    options: dict[str, object] = {"resources": RESOURCES, "full": False, "with_intervals": False}
+    options.update(kw)
+    return run_sync(settings, athlete_id=ATHLETE, since=since, until=until, **options)  # type: ignore[arg-type]
+
+
+def test_sync_then_status(
+    settings: Settings, fake: FakeIntervals, capsys: pytest.CaptureFixture[str]
+) -> None:
+    since = TODAY - timedelta(days=60)
+    assert sync(settings, since, TODAY) == 0
+    out, err = capsys.readouterr()
+    assert out == ""  # stdout stays clean
+    for word in ("activities", "wellness", "events", "requests", "inserted"):
+        assert word in err
+    assert API_KEY not in err
+
+    assert run_status(settings, as_json=True) == 0
+    out, err = capsys.readouterr()
+    status = json.loads(out)
+    assert status["db_path"] == str(settings.db_path) and status["db_bytes"] > 0
+    by_resource = {e["resource"]: e for e in status["resources"] if e["athlete_id"] == ATHLETE}
+    assert set(RESOURCES) <= set(by_resource)
+    assert by_resource["wellness"]["covered"] == [[since.isoformat(), TODAY.isoformat()]]
+    assert by_resource["wellness"]["stale_days"] == 0
+    assert by_resource["wellness"]["rows"] > 0
+
+    assert run_status(settings, as_json=False) == 0
+    out, err = capsys.readouterr()
+    assert out == "" and "wellness" in err
+
+
+def test_wrong_key_fails_with_one_line_and_exit_1(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = settings.model_copy(update={"api_key": SecretStr("not-the-key")})
+    assert sync(bad, TODAY - timedelta(days=10), TODAY) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert lines[-1].startswith("Sync failed:") and "API_KEY" in lines[-1]
+    assert all(line.startswith("activities") for line in lines[:-1])  # progress lines only
+    assert "not-the-key" not in err
+
+
+def test_missing_credentials_raise_config_error(tmp_path: Path) -> None:
+    settings = Settings(api_key=None, athlete_id=ATHLETE, db_path=tmp_path / "c.sqlite3")
+    with pytest.raises(ConfigError):
+        sync(settings, TODAY, TODAY)
+
+
+def test_progress_renders_plain_lines_and_a_bar() -> None:
+    events = [
+        ProgressEvent("planned", "wellness", 2, 0),
+        ProgressEvent("window_done", "wellness", 2, 1, (date(2026, 1, 1), date(2026, 6, 30)), 181),
+        ProgressEvent("window_failed", "wellness", 2, 2, (date(2026, 7, 1), date(2026, 12, 31)), 0, "boom"),
+    ]
+    plain = io.StringIO()
+    lines = _PlainLines(Console(file=plain, width=200))
+    for event in events:
+        lines.update(event)
+    text = plain.getvalue()
+    assert "wellness: 2 window(s) to fetch" in text
+    assert "2026-01-01..2026-06-30: 181 rows (1/2)" in text and "failed: boom (2/2)" in text
+
+    tty = io.StringIO()
+    with _ProgressBar(Console(file=tty, force_terminal=True, width=100)) as bar:
+        for event in events:
+            bar.update(event)
+    assert "wellness" in tty.getvalue() and "2/2" in tty.getvalue()
