@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ import pytest
 from intervals_mcp.db.engine import upgrade_database
 from intervals_mcp.fake import FakeIntervals, FakeStore, generate_athlete
 from intervals_mcp.fake.routes_activities import listed
+from intervals_mcp.sync.windows import MAX_WINDOW_DAYS, FreshnessPolicy, plan_windows
 
 from .conftest import API_KEY, ATHLETE
 from .helpers import clone, store_range
@@ -139,16 +140,51 @@ def test_sigkill_mid_sync_leaves_a_consistent_cache_and_the_next_sync_resumes(
             proc.kill()
     assert proc.returncode == -signal.SIGKILL
     check_consistent(db_path, slow_fake.store)
+    start, end = store_range(slow_fake.store)
+    still_to_fetch = windows_left(db_path, start, end)
+    print(f"killed after {kill_after} requests: {still_to_fetch} windows left")
+    if kill_after > 1:  # the kill landed mid-sync: some windows were saved, some were not
+        assert 0 < still_to_fetch < windows_left(None, start, end)
     requests_before = len(slow_fake.requests)
 
     resumed = start_sync(slow_fake, db_path, tmp_path)
     _, err = resumed.communicate(timeout=120)
     assert resumed.returncode == 0, err
-    start, end = store_range(slow_fake.store)
     assert check_consistent(db_path, slow_fake.store) == 3 * ((end - start).days + 1)
-    # it fetched what was left, not everything again (the recent windows are re-fetched only
-    # if they were not finished before the kill)
-    assert len(slow_fake.requests) - requests_before < 13
+    # it fetched exactly what was left: the windows finished before the kill stay done
+    assert len(slow_fake.requests) - requests_before == still_to_fetch
+
+
+def windows_left(db_path: Path | None, start: date, end: date) -> int:
+    """How many windows a sync of [start, end] still needs, by the coverage on disk (None: empty)."""
+    conn = sqlite3.connect(db_path or ":memory:")
+    try:
+        total = 0
+        for resource in TABLES:
+            rows = (
+                []
+                if db_path is None
+                else conn.execute(
+                    "SELECT day, fetched_at FROM sync_coverage WHERE resource = ?", (resource,)
+                ).fetchall()
+            )
+            covered = {
+                date.fromisoformat(day): datetime.fromisoformat(at).replace(tzinfo=UTC) for day, at in rows
+            }
+            total += len(
+                plan_windows(
+                    start,
+                    end,
+                    covered,
+                    date.today(),
+                    datetime.now(UTC),
+                    FreshnessPolicy(),
+                    MAX_WINDOW_DAYS[resource],
+                )
+            )
+        return total
+    finally:
+        conn.close()
 
 
 def test_ctrl_c_exits_130_and_says_the_next_sync_resumes(slow_fake: FakeIntervals, tmp_path: Path) -> None:
