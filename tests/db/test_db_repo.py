@@ -294,3 +294,18 @@ async def test_status_reports_rows_ranges_and_fetch_times(db: Database) -> None:
     assert by_key[("b", "wellness")].rows == 1
     assert by_key[("a", "profile")].rows == 1 and by_key[("a", "profile")].covered == ()
     assert ("a", "wellness") not in by_key
+
+
+async def test_payloads_round_trip_exactly(db: Database) -> None:
+    payload = activity(
+        "i9",
+        d(2),
+        name="Café – Zwift 🚴",
+        icu_zone_times=[{"id": "Z1", "secs": 1320}],
+        gear={"id": "b1", "primary": True},
+        description=None,
+        VO2MaxGarmin=56.0,
+    )
+    await repo.replace_window(db, "activities", "a", d(2), d(2), [payload], FETCHED)
+    row = await repo.get_activity(db, "i9")
+    assert row is not None and row.payload == payload
