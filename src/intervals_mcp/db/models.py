@@ -3,7 +3,8 @@
 Every table is keyed by athlete as well as by id, so a coach's athletes never mix. Each holds
 the columns queries filter or sort on and the full API payload as JSON: nothing upstream sent is
 lost, and a new upstream field needs no migration. Changing a table here needs an Alembic
-migration (`uv run alembic revision --autogenerate -m "..."`); a test checks they agree.
+migration (see alembic.ini for the autogenerate command) and a new `HEAD_REVISION` in
+engine.py; tests check that models, migrations and that constant agree.
 
 Timestamps (`datetime` fields) use SQLModel's `UTCDateTime`: stored as UTC, read back aware
 UTC (SQLite itself keeps no offset). Local wall-clock times (`start_date_local`) and local dates
