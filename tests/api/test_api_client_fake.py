@@ -302,6 +302,23 @@ async def test_views_share_the_counter_and_the_throttle(fake: FakeIntervals) -> 
 # --- the key never leaks --------------------------------------------------------------------
 
 
+async def test_an_upstream_echo_of_the_key_is_redacted_from_the_error(fake: FakeIntervals) -> None:
+    async with client_for(fake) as client:
+        with pytest.raises(InvalidRequestError) as caught:
+            # Intervals.icu names an unknown wellness field in its refusal: here, the key.
+            await client.update_wellness(ATHLETE, TODAY, {KEY: 1})
+    assert KEY not in str(caught.value)
+    assert "[redacted]" in str(caught.value)
+
+
+async def test_a_short_key_does_not_mangle_messages(store: FakeStore) -> None:
+    with FakeIntervals(store, api_key="k", rate_limit=None) as fake:
+        async with client_for(fake, key="k") as client:
+            with pytest.raises(NotFoundError) as caught:
+                await client.get_event(ATHLETE, 999_999_999)
+    assert "check the id" in str(caught.value)
+
+
 async def test_the_key_is_in_no_log_line_error_or_repr(
     fake: FakeIntervals, caplog: pytest.LogCaptureFixture
 ) -> None:

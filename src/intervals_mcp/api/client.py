@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 
 PROJECT_URL = "https://github.com/intervals-mcp/intervals-mcp"
 USER_AGENT = f"intervals-mcp/{__version__} (+{PROJECT_URL})"
+MIN_SCRUB_LENGTH = 8
 QueryValue = str | int | bool
 Json = dict[str, Any] | list[Any]
 
@@ -137,7 +138,8 @@ class IntervalsClient:
             semaphore=asyncio.Semaphore(max_concurrency),
             timeout=timeout,
             connect_timeout=connect_timeout,
-            secrets=tuple(s for s in (key, token) if s),
+            # Too short a string would scrub ordinary words out of messages; real keys are long.
+            secrets=tuple(s for s in (key, token) if len(s) >= MIN_SCRUB_LENGTH),
             clock=clock,
             sleep=sleep,
             rng=rng or random.Random(),
@@ -372,8 +374,8 @@ class IntervalsClient:
                 )
                 content = response.content
             except httpx.TimeoutException:
-                log.debug("%s %s: timed out after %.2f s (attempt %d)", where, params or "",
-                          shared.clock() - t0, attempt)
+                waited_for = shared.clock() - t0
+                log.debug("%s: timed out after %.2f s (attempt %d)", target, waited_for, attempt)
                 raise UpstreamTimeoutError(
                     f"Intervals.icu did not answer {where} within {timeout:g} seconds: try "
                     "again later.",

@@ -59,10 +59,6 @@ def _clip(text: str) -> str:
     return one_line
 
 
-def _said(upstream: str | None) -> str:
-    return f' ("{upstream}")' if upstream else ""
-
-
 def error_for_status(
     status: int,
     method: str,
@@ -80,7 +76,7 @@ def error_for_status(
         )
     if status == 404:
         return NotFoundError(
-            f"Intervals.icu has no record at {where}{_said(upstream)}: check the id.",
+            f"Intervals.icu has no record at {where}{_q(upstream, ' (', ')')}: check the id.",
             status=status,
         )
     if status == 429:
@@ -115,5 +111,6 @@ def error_for_status(
     )
 
 
-def _q(upstream: str | None) -> str:
-    return f': "{upstream}"' if upstream else ""
+def _q(upstream: str | None, before: str = ": ", after: str = "") -> str:
+    """The upstream's words, quoted, for inside our sentence (nothing when it said nothing)."""
+    return f'{before}"{upstream}"{after}' if upstream else ""
