@@ -410,6 +410,7 @@ EVENT: dict[str, Any] = {
                 ],
             },
             {"duration": 600, "hr": {"value": 70, "units": "%lthr"}},
+            {"duration": 300, "pace": {"value": 90.0, "units": "%pace"}},
         ],
     },
 }
@@ -447,6 +448,7 @@ def test_event_details_render_workout_steps() -> None:
         "  - 12:00 90% FTP",
         "  - 5:00 50-60% FTP ramp",
         "- 10:00 HR 70% LTHR",
+        "- 5:00 pace 90% threshold pace",
     ]
     assert "planned load: 82" in text and "indoor: yes" in text and "workout:" in text
     note_text, note_steps = f.format_event(NOTE, "p")

@@ -506,6 +506,12 @@ def format_events(
     return "\n".join([head, *body]), shown
 
 
+def _plain(value: Any) -> str:
+    """70.0 -> '70', 72.5 -> '72.5'."""
+    v = num(value)
+    return str(value) if v is None else (f"{v:.0f}" if v == int(v) else f"{v:g}")
+
+
 def _target(step: dict[str, Any]) -> str:
     parts = []
     for key, label in (("power", ""), ("hr", "HR "), ("pace", "pace "), ("cadence", "cadence ")):
@@ -513,13 +519,17 @@ def _target(step: dict[str, Any]) -> str:
         if not isinstance(target, dict):
             continue
         units = str(target.get("units") or "")
-        units = {"%ftp": "% FTP", "%lthr": "% LTHR", "%hr": "% max HR", "w": " W"}.get(
-            units.lower(), f" {units}" if units else ""
-        )
+        units = {
+            "%ftp": "% FTP",
+            "%lthr": "% LTHR",
+            "%hr": "% max HR",
+            "%pace": "% threshold pace",
+            "w": " W",
+        }.get(units.lower(), f" {units}" if units else "")
         if target.get("value") is not None:
-            parts.append(f"{label}{target['value']}{units}")
+            parts.append(f"{label}{_plain(target['value'])}{units}")
         elif target.get("start") is not None and target.get("end") is not None:
-            parts.append(f"{label}{target['start']}-{target['end']}{units} ramp")
+            parts.append(f"{label}{_plain(target['start'])}-{_plain(target['end'])}{units} ramp")
     return ", ".join(parts)
 
 
