@@ -14,6 +14,7 @@ from intervals_mcp.db.engine import Database
 from intervals_mcp.errors import (
     AuthenticationError,
     InvalidRequestError,
+    NotFoundError,
     UpstreamUnavailableError,
 )
 from intervals_mcp.fake import FakeIntervals, FakeStore, Fault
@@ -281,3 +282,27 @@ async def test_a_failed_window_stays_stale_and_the_next_sync_fetches_only_it(
     assert again.ok
     assert {r for r, _ in list_paths(fake)} == {"wellness"}
     assert len(await repo.coverage_days(db, ATHLETE, "wellness", start, end)) == 401
+
+
+async def test_intervals_of_an_uncached_activity_take_two_requests(
+    service: SyncService, db: Database, fake: FakeIntervals
+) -> None:
+    activity = next(a for a in fake.store.activities.values() if a.get("source") != "STRAVA")
+    intervals, fresh = await service.ensure_intervals(ATHLETE, activity["id"])
+    assert fresh.fetched_windows == 1
+    assert [r.path.rsplit("/", 1)[-1] for r in fake.requests] == [activity["id"], "intervals"]
+    assert intervals.markers == (activity["icu_sync_date"], activity["analyzed"])
+    cached = await repo.get_activity(db, activity["id"], ATHLETE)
+    assert cached is not None and cached.payload == activity
+
+
+async def test_unknown_activity_and_event(service: SyncService) -> None:
+    with pytest.raises(NotFoundError):
+        await service.ensure_intervals(ATHLETE, "i1")
+    row, fresh = await service.ensure_event(ATHLETE, 1)
+    assert row is None and fresh.fetched_windows == 1
+    profile, fresh = await service.ensure_profile(ATHLETE)
+    assert profile.athlete_id == ATHLETE and fresh.fetched_windows == 1
+    again, fresh = await service.ensure_profile(ATHLETE)
+    assert again.payload == profile.payload
+    assert fresh.from_cache_only

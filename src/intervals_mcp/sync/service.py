@@ -288,18 +288,19 @@ class SyncService:
         Raises NotFoundError for an unknown activity and InvalidRequestError for a Strava stub.
         """
         use = client or self.client
-        activity, _ = await self.ensure_activity(athlete_id, activity_id, client=use)
+        activity, found = await self.ensure_activity(athlete_id, activity_id, client=use)
         if activity is None:
             raise NotFoundError(f"There is no activity {activity_id}: check the id.")
-        try:
-            await self.ensure_fresh(
-                "activities", athlete_id, activity.local_date, activity.local_date, client=use
-            )
-        except AuthenticationError:
-            raise
-        except UpstreamError as exc:  # the cached activity still answers
-            log.warning("Could not refresh activity %s: %s", activity_id, exc)
-        activity = await repo.get_activity(self.db, activity_id, athlete_id) or activity
+        if found.from_cache_only:  # a cached copy: make sure its markers are current
+            try:
+                await self.ensure_fresh(
+                    "activities", athlete_id, activity.local_date, activity.local_date, client=use
+                )
+            except AuthenticationError:
+                raise
+            except UpstreamError as exc:  # the cached activity still answers
+                log.warning("Could not refresh activity %s: %s", activity_id, exc)
+            activity = await repo.get_activity(self.db, activity_id, athlete_id) or activity
         if activity.is_strava_stub:
             raise InvalidRequestError(strava_sentence(activity_id))
         markers = activity.markers
