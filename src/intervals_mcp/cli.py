@@ -232,9 +232,12 @@ def fake(
     api_key: Annotated[str, typer.Option(help="The key the fake accepts.")] = "demo",
 ) -> None:
     """Run the fake Intervals.icu on 127.0.0.1 (for trying things out; never the real service)."""
-    from intervals_mcp.fake import serve_forever
+    from intervals_mcp.fake import generate_athlete, serve_forever
+    from intervals_mcp.logs import setup_logging
 
-    serve_forever(port=port, seed=seed, years=years, latency=latency, api_key=api_key)
+    setup_logging("INFO")
+    store = generate_athlete(seed=seed, years=years, today=date.today())
+    serve_forever(store, port=port, latency=latency, api_key=api_key)
 
 
 def main() -> None:
