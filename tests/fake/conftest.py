@@ -1,0 +1,44 @@
+"""Fixtures for the fake Intervals.icu's own tests: real servers on 127.0.0.1, real HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from fake_support import ATHLETE, KEY, TODAY, client_for
+
+from intervals_mcp.fake import FakeIntervals, FakeStore, generate_athlete
+
+
+@pytest.fixture(scope="module")
+def shared_store() -> FakeStore:
+    """One year of history; tests using it must not edit it."""
+    return generate_athlete(seed=7, years=1, today=TODAY, athlete_id=ATHLETE)
+
+
+@pytest.fixture(scope="module")
+def shared_fake(shared_store: FakeStore) -> Iterator[FakeIntervals]:
+    with FakeIntervals(shared_store, api_key=KEY, rate_limit=None) as fake:
+        yield fake
+
+
+@pytest.fixture
+def ro(shared_fake: FakeIntervals) -> Iterator[httpx.Client]:
+    """A client for read-only tests against the shared server."""
+    with client_for(shared_fake) as client:
+        yield client
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeIntervals]:
+    """A fresh server with a fresh (smaller) athlete, for tests that change things."""
+    store = generate_athlete(seed=11, years=0.25, today=TODAY, athlete_id=ATHLETE)
+    with FakeIntervals(store, api_key=KEY, rate_limit=None) as server:
+        yield server
+
+
+@pytest.fixture
+def client(fake: FakeIntervals) -> Iterator[httpx.Client]:
+    with client_for(fake) as c:
+        yield c
