@@ -30,12 +30,23 @@ def ro(shared_fake: FakeIntervals) -> Iterator[httpx.Client]:
         yield client
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeIntervals]:
-    """A fresh server with a fresh (smaller) athlete, for tests that change things."""
+@pytest.fixture(scope="module")
+def _module_fake() -> Iterator[FakeIntervals]:
     store = generate_athlete(seed=11, years=0.25, today=TODAY, athlete_id=ATHLETE)
     with FakeIntervals(store, api_key=KEY, rate_limit=None) as server:
         yield server
+
+
+@pytest.fixture
+def fake(_module_fake: FakeIntervals) -> FakeIntervals:
+    """A server with a fresh (smaller) athlete and quiet controls, for tests that change things.
+
+    The server itself is shared by the module (starting and stopping one costs ~0.2 s); each
+    test gets a new store and reset knobs.
+    """
+    _module_fake.store = generate_athlete(seed=11, years=0.25, today=TODAY, athlete_id=ATHLETE)
+    _module_fake.reset()
+    return _module_fake
 
 
 @pytest.fixture

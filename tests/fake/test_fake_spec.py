@@ -250,8 +250,8 @@ def _validate_store(store: FakeStore, sample_every: int) -> None:
 
 
 def test_generated_athlete_validates() -> None:
-    _validate_store(generate_athlete(seed=5, years=1, today=TODAY), sample_every=7)
+    _validate_store(generate_athlete(seed=5, years=0.5, today=TODAY), sample_every=10)
 
 
 def test_demo_athlete_validates() -> None:
-    _validate_store(load_demo_athlete(TODAY), sample_every=1)
+    _validate_store(load_demo_athlete(TODAY), sample_every=4)

@@ -9,6 +9,7 @@ import time
 from types import TracebackType
 
 import uvicorn
+from starlette.applications import Starlette
 
 from intervals_mcp.fake.app import API, build_app
 from intervals_mcp.fake.faults import Fault
@@ -31,9 +32,9 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _server(store: FakeStore, controls: Controls, api_key: str) -> uvicorn.Server:
+def _server(app: Starlette, controls: Controls, api_key: str) -> uvicorn.Server:
     config = uvicorn.Config(
-        Gateway(build_app(store), controls, api_key), log_level="warning", log_config=None,
+        Gateway(app, controls, api_key), log_level="warning", log_config=None,
         access_log=False, lifespan="off", http="h11", ws="none", timeout_graceful_shutdown=1,
     )
     return uvicorn.Server(config)
@@ -56,7 +57,7 @@ class FakeIntervals:
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
-        self.store = store
+        self._app = build_app(store)
         self._api_key = api_key
         self._controls = Controls(latency=latency)
         self._controls.rate_limit = rate_limit
@@ -76,7 +77,7 @@ class FakeIntervals:
             raise RuntimeError("This FakeIntervals is already running; stop() it first.")
         self._controls.closing.clear()
         self._sock = _bind(self._host, self._port)
-        self._server = _server(self.store, self._controls, self._api_key)
+        self._server = _server(self._app, self._controls, self._api_key)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._sock]}, name="fake-intervals",
             daemon=True,
@@ -112,6 +113,23 @@ class FakeIntervals:
         self.stop()
 
     # ---- what tests read and turn --------------------------------------------------------
+
+    @property
+    def store(self) -> FakeStore:
+        store: FakeStore = self._app.state.store
+        return store
+
+    @store.setter
+    def store(self, store: FakeStore) -> None:
+        """Serve another athlete from the next request on, without restarting the server."""
+        self._app.state.store = store
+
+    def reset(self) -> None:
+        """Back to a quiet server: no latency, no rate limit, no pending faults, empty log."""
+        self.latency = 0.0
+        self.rate_limit = None
+        self.clear_faults()
+        self.clear_log()
 
     @property
     def port(self) -> int:
@@ -180,6 +198,6 @@ def serve_forever(
     logger.info("Fake Intervals.icu for athlete %s at http://%s:%d%s (user API_KEY)",
                    store.athlete_id, host, actual, API)
     try:
-        _server(store, controls, api_key).run(sockets=[sock])
+        _server(build_app(store), controls, api_key).run(sockets=[sock])
     finally:
         sock.close()
