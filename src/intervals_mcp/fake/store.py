@@ -5,7 +5,8 @@ takes `lock`, because the HTTP server reads from its own thread while tests edit
 Edits bump the change markers the live service bumps, so cache invalidation can be tested:
 `icu_sync_date`/`analyzed` for activities, `updated` for wellness and events. A change of
 training load recomputes CTL/ATL of the following wellness days (and bumps their `updated`), as
-the live service does.
+the live service does; the `icu_ctl`/`icu_atl` snapshots on later activities are left alone.
+A day without a wellness record answers 404 (the live behaviour is not documented).
 """
 
 from __future__ import annotations
