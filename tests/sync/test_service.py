@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import anyio
 import pytest
 from pydantic import SecretStr
 
 from intervals_mcp.api.client import IntervalsClient
 from intervals_mcp.api.retry import RetryPolicy
+from intervals_mcp.config import Settings
 from intervals_mcp.db import repo
 from intervals_mcp.db.engine import Database
 from intervals_mcp.errors import (
@@ -249,7 +251,7 @@ async def test_ensure_fresh_errors_follow_what_the_cache_can_answer(
 
 
 async def test_authentication_errors_always_raise(
-    db: Database, fake: FakeIntervals, settings, clock: Clock, service: SyncService
+    db: Database, fake: FakeIntervals, settings: Settings, clock: Clock, service: SyncService
 ) -> None:
     start, end = TODAY - timedelta(days=10), TODAY
     await service.ensure_fresh("events", ATHLETE, start, end)
@@ -306,3 +308,24 @@ async def test_unknown_activity_and_event(service: SyncService) -> None:
     again, fresh = await service.ensure_profile(ATHLETE)
     assert again.payload == profile.payload
     assert fresh.from_cache_only
+
+
+async def test_a_rejected_key_inside_an_anyio_task_group_is_raised_as_itself(
+    db: Database, fake: FakeIntervals, settings: Settings, clock: Clock
+) -> None:
+    """As in the MCP server, whose tools run in anyio task groups and cancel scopes."""
+    results: list[BaseException] = []
+    policy = RetryPolicy(total_seconds=2)
+    async with IntervalsClient(fake.base_url, SecretStr("wrong-key"), policy=policy) as bad:
+        service = SyncService(db, bad, settings, clock=clock, today=clock.today)
+
+        async def tool() -> None:
+            with anyio.CancelScope():  # as the server wraps each request
+                try:
+                    await service.ensure_fresh("activities", ATHLETE, TODAY - timedelta(days=30), TODAY)
+                except AuthenticationError as exc:
+                    results.append(exc)
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(tool)
+    assert len(results) == 1

@@ -542,14 +542,14 @@ def _emit(progress: Progress | None, event: ProgressEvent) -> None:
 async def _run_all(coros: Sequence[Coroutine[Any, Any, T]]) -> list[T]:
     """Run coroutines concurrently; the first failure cancels the rest and is raised as itself.
 
-    (A TaskGroup raises an ExceptionGroup; callers here want the AuthenticationError itself.)
+    Not an asyncio.TaskGroup: on a child's failure it cancels the *calling* task, which the
+    anyio cancel scopes of an MCP server (or a test runner) around us take as their own.
     """
+    tasks = [asyncio.ensure_future(c) for c in coros]
     try:
-        async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(c) for c in coros]
-    except BaseExceptionGroup as errors:
-        first: BaseException = errors
-        while isinstance(first, BaseExceptionGroup):
-            first = first.exceptions[0]
-        raise first from None
-    return [t.result() for t in tasks]
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
