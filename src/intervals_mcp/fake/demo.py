@@ -16,8 +16,11 @@ from intervals_mcp.fake.generate import generate_athlete
 from intervals_mcp.fake.store import FakeStore
 from intervals_mcp.fake.timefmt import iso_local, iso_utc, iso_utc_z, parse_utc
 
-# src/intervals_mcp/fake/demo.py -> the repository root is three levels above this package.
-DEFAULT_DIR = Path(__file__).resolve().parents[3] / "data" / "demo_athlete"
+# In a checkout the canonical files are the repository's data/ (three levels above this
+# package); a built wheel carries the same files as intervals_mcp/_data (see pyproject.toml).
+_CHECKOUT_DIR = Path(__file__).resolve().parents[3] / "data" / "demo_athlete"
+_WHEEL_DIR = Path(__file__).resolve().parents[1] / "_data" / "demo_athlete"
+DEFAULT_DIR = _CHECKOUT_DIR if _CHECKOUT_DIR.is_dir() else _WHEEL_DIR
 _FILES = ("meta.json", "athlete.json", "activities.json", "wellness.json", "events.json")
 _SHIFTED = {
     "activities": ("start_date_local", "start_date", "created", "icu_sync_date", "analyzed"),
