@@ -69,7 +69,8 @@ async def _demo(settings: Settings, fake: FakeIntervals, console: Console, today
     from intervals_mcp.server.app import build_server
 
     month_ago = today - timedelta(days=30)
-    older = (today - timedelta(days=120), today - timedelta(days=90))
+    # Settled history from the synced part of the demo athlete's ~75 days.
+    older = (today - timedelta(days=60), today - timedelta(days=46))
     calls: list[tuple[str, dict[str, Any]]] = [
         ("get_activities", {"start_date": str(month_ago), "end_date": str(today)}),
         ("get_activities", {"start_date": str(month_ago), "end_date": str(today)}),
@@ -159,4 +160,6 @@ async def _call(client: Any, fake: FakeIntervals, console: Console, name: str, a
     body = "\n".join(lines[:PREVIEW_LINES])
     if len(lines) > PREVIEW_LINES:
         body += f"\n… ({len(lines) - PREVIEW_LINES} more lines)"
-    console.print(body, markup=False, highlight=False, style="red" if result.is_error else None)
+    console.print(
+        body, markup=False, highlight=False, soft_wrap=True, style="red" if result.is_error else None
+    )
