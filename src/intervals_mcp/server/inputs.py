@@ -15,6 +15,22 @@ from intervals_mcp.errors import InputError
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_RANGE_DAYS = 3 * 365 + 1
 """Longest range one call fetches; longer asks are cut to the newest part with a note."""
+MAX_EVENT_ID = 2**63 - 1  # SQLite's INTEGER: anything larger cannot name a stored event
+MAX_ID_CHARS = 64  # activity and athlete ids are short; longer text is not an id
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """`repr(value)` for an error sentence, cut short so a pasted essay stays one readable line."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 4]}...{text[-1]}"
+
+
+def _shift(day: date, days: timedelta) -> date:
+    """`day + days`, held at the calendar's ends (year 1 and 9999) instead of overflowing."""
+    try:
+        return day + days
+    except OverflowError:
+        return date.max if days > timedelta(0) else date.min
 
 
 @dataclass(frozen=True)
@@ -38,7 +54,7 @@ def parse_day(value: str | None, name: str) -> date | None:
             return date.fromisoformat(text)
         except ValueError:
             pass
-    raise InputError(f"{name} {value!r} is not a date: give it as YYYY-MM-DD, like 2026-11-24.")
+    raise InputError(f"{name} {shown(value)} is not a date: give it as YYYY-MM-DD, like 2026-11-24.")
 
 
 def resolve_range(
@@ -64,9 +80,9 @@ def resolve_range(
         assert start is not None
         end = today + timedelta(days=default_end)
         if start > end:
-            end = start + span
+            end = _shift(start, span)
     elif start is None:
-        start = end - span
+        start = _shift(end, -span)
     if start > end:
         raise InputError(f"start_date {start} is after end_date {end}: give the earlier date as start_date.")
     days = (end - start).days + 1
@@ -84,26 +100,34 @@ def resolve_range(
 def parse_event_id(value: str | int) -> int:
     """Event ids are integers; '87654321' is accepted too."""
     if isinstance(value, bool):
-        raise InputError(f"event_id {value!r} is not a number: event ids look like 87654321.")
+        raise InputError(f"event_id {shown(value)} is not a number: event ids look like 87654321.")
     if isinstance(value, int):
         number = value
     else:
         text = value.strip()
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):  # int() refuses some Unicode digits, like '²'
             raise InputError(
-                f"event_id {value!r} is not a number: event ids look like 87654321 (get_events lists them)."
+                f"event_id {shown(value)} is not a number: event ids look like 87654321 "
+                "(get_events lists them)."
             )
         number = int(text)
-    if number <= 0:
-        raise InputError(f"event_id {value!r} is not a valid event id: event ids are positive.")
+    if number <= 0 or number > MAX_EVENT_ID:
+        raise InputError(
+            f"event_id {shown(value)} is not a valid event id: event ids are positive numbers like 87654321."
+        )
     return number
 
 
 def check_activity_id(value: str) -> str:
     text = value.strip()
-    if not text or any(ch.isspace() or ch in "/?#%" for ch in text):
+    if (
+        not text
+        or len(text) > MAX_ID_CHARS
+        or not text.isprintable()
+        or any(ch.isspace() or ch in "/?#%" for ch in text)
+    ):
         raise InputError(
-            f"activity_id {value!r} is not an activity id: ids look like i145678901 "
+            f"activity_id {shown(value)} is not an activity id: ids look like i145678901 "
             "(get_activities lists them)."
         )
     return text
@@ -111,9 +135,9 @@ def check_activity_id(value: str) -> str:
 
 def resolve_athlete(value: str | None, default: str) -> str:
     athlete = (value or "").strip() or default
-    if not ATHLETE_ID_RE.match(athlete):
+    if len(athlete) > MAX_ID_CHARS or not athlete.isascii() or not ATHLETE_ID_RE.match(athlete):
         raise InputError(
-            f"athlete_id {athlete!r} is not an athlete id: give one like i12345, or leave it "
+            f"athlete_id {shown(athlete)} is not an athlete id: give one like i12345, or leave it "
             "out for your own."
         )
     return athlete
