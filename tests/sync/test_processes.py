@@ -3,31 +3,24 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from intervals_mcp.db.engine import upgrade_database
 from intervals_mcp.fake import FakeIntervals, FakeStore, generate_athlete
-from intervals_mcp.fake.routes_activities import listed
-from intervals_mcp.sync.windows import MAX_WINDOW_DAYS, FreshnessPolicy, plan_windows
 
 from .conftest import API_KEY, ATHLETE
 from .helpers import clone, store_range
+from .processes import READER, check_consistent, start_sync, wait_for_requests, windows_left
 
 pytestmark = pytest.mark.slow
-
-DRIVER = Path(__file__).with_name("sync_driver.py")
-READER = Path(__file__).with_name("read_loop.py")
-TABLES = {"activities": "activities", "wellness": "wellness", "events": "events"}
 
 
 @pytest.fixture(scope="module")
@@ -40,88 +33,6 @@ def real_today_store() -> FakeStore:
 def slow_fake(real_today_store: FakeStore) -> Iterator[FakeIntervals]:
     with FakeIntervals(clone(real_today_store), api_key=API_KEY, latency=0.15, rate_limit=None) as fake:
         yield fake
-
-
-def child_env(fake: FakeIntervals, db_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("INTERVALS_", "API_KEY", "ATHLETE_ID"))}
-    env.update(
-        INTERVALS_API_BASE_URL=fake.base_url,
-        API_KEY=API_KEY,
-        ATHLETE_ID=ATHLETE,
-        INTERVALS_MCP_DB=str(db_path),
-        LOG_LEVEL="WARNING",
-    )
-    return env
-
-
-def start_sync(fake: FakeIntervals, db_path: Path, cwd: Path) -> subprocess.Popen[str]:
-    start, end = store_range(fake.store)
-    return subprocess.Popen(
-        [sys.executable, str(DRIVER), start.isoformat(), end.isoformat()],
-        env=child_env(fake, db_path),
-        cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def wait_for_requests(fake: FakeIntervals, n: int, proc: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 60
-    while len(fake.requests) < n:
-        assert proc.poll() is None, "the sync finished before it could be interrupted"
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
-
-
-def expected_by_day(store: FakeStore) -> dict[str, dict[date, dict[str, object]]]:
-    """The fake's records per resource and local day, keyed by id as the cache keys them."""
-    out: dict[str, dict[date, dict[str, object]]] = {r: {} for r in TABLES}
-    with store.lock:
-        for a in store.activities.values():
-            day = date.fromisoformat(a["start_date_local"][:10])
-            out["activities"].setdefault(day, {})[a["id"]] = listed(dict(a))
-        for key, w in store.wellness.items():
-            out["wellness"].setdefault(date.fromisoformat(key), {})[key] = dict(w)
-        for e in store.events.values():
-            day = date.fromisoformat(e["start_date_local"][:10])
-            out["events"].setdefault(day, {})[str(e["id"])] = dict(e)
-    return out
-
-
-def check_consistent(db_path: Path, store: FakeStore) -> int:
-    """Integrity ok, no duplicates, and every covered day holds exactly the fake's records.
-
-    Returns how many covered days were checked.
-    """
-    conn = sqlite3.connect(db_path)
-    try:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        expected = expected_by_day(store)
-        checked = 0
-        for resource, table in TABLES.items():
-            dupes = conn.execute(
-                f"SELECT athlete_id, id, count(*) FROM {table} GROUP BY athlete_id, id HAVING count(*) > 1"
-            ).fetchall()
-            assert dupes == []
-            covered = [
-                date.fromisoformat(d)
-                for (d,) in conn.execute(
-                    "SELECT day FROM sync_coverage WHERE athlete_id = ? AND resource = ?",
-                    (ATHLETE, resource),
-                )
-            ]
-            cached: dict[date, dict[str, object]] = {}
-            for row_id, day, payload in conn.execute(
-                f"SELECT id, local_date, payload FROM {table} WHERE athlete_id = ?", (ATHLETE,)
-            ):
-                cached.setdefault(date.fromisoformat(day), {})[str(row_id)] = json.loads(payload)
-            for day in covered:
-                assert cached.get(day, {}) == expected[resource].get(day, {}), (resource, day)
-            checked += len(covered)
-        return checked
-    finally:
-        conn.close()
 
 
 @pytest.mark.parametrize("kill_after", [1, 4, 9])
@@ -153,38 +64,6 @@ def test_sigkill_mid_sync_leaves_a_consistent_cache_and_the_next_sync_resumes(
     assert check_consistent(db_path, slow_fake.store) == 3 * ((end - start).days + 1)
     # it fetched exactly what was left: the windows finished before the kill stay done
     assert len(slow_fake.requests) - requests_before == still_to_fetch
-
-
-def windows_left(db_path: Path | None, start: date, end: date) -> int:
-    """How many windows a sync of [start, end] still needs, by the coverage on disk (None: empty)."""
-    conn = sqlite3.connect(db_path or ":memory:")
-    try:
-        total = 0
-        for resource in TABLES:
-            rows = (
-                []
-                if db_path is None
-                else conn.execute(
-                    "SELECT day, fetched_at FROM sync_coverage WHERE resource = ?", (resource,)
-                ).fetchall()
-            )
-            covered = {
-                date.fromisoformat(day): datetime.fromisoformat(at).replace(tzinfo=UTC) for day, at in rows
-            }
-            total += len(
-                plan_windows(
-                    start,
-                    end,
-                    covered,
-                    date.today(),
-                    datetime.now(UTC),
-                    FreshnessPolicy(),
-                    MAX_WINDOW_DAYS[resource],
-                )
-            )
-        return total
-    finally:
-        conn.close()
 
 
 def test_ctrl_c_exits_130_and_says_the_next_sync_resumes(slow_fake: FakeIntervals, tmp_path: Path) -> None:
