@@ -103,7 +103,7 @@ def sync(
 ) -> None:
     """Prefetch history into the cache: a year back by default, and planned events ahead."""
     start, end = resolve_sync_args(since=since, days=days, until=until)
-    from intervals_mcp.cli_args import parse_resources
+    from intervals_mcp.cli_args import events_until, parse_resources
 
     resources = parse_resources(only)
     settings = _settings(db)
@@ -119,6 +119,7 @@ def sync(
         resources=resources,
         full=full,
         with_intervals=intervals,
+        events_until=events_until(until=until, today=date.today()),
     )
     raise typer.Exit(code)
 

@@ -8,6 +8,8 @@ from intervals_mcp.errors import InputError
 
 RESOURCES: tuple[str, ...] = ("activities", "wellness", "events")
 DEFAULT_HISTORY_DAYS = 365
+# A default sync also brings in the calendar this far ahead: planned workouts and races.
+EVENTS_AHEAD_DAYS = 90
 MAX_HISTORY_DAYS = 366 * 30
 
 
@@ -57,3 +59,8 @@ def resolve_range(
     if (end - start).days + 1 > MAX_HISTORY_DAYS:
         raise InputError(f"The range is longer than {MAX_HISTORY_DAYS} days: give a later --since.")
     return start, end
+
+
+def events_until(*, until: str | None, today: date) -> date | None:
+    """How far ahead events are synced: EVENTS_AHEAD_DAYS past today, unless --until was given."""
+    return today + timedelta(days=EVENTS_AHEAD_DAYS) if until is None else None

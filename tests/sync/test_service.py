@@ -329,3 +329,24 @@ async def test_a_rejected_key_inside_an_anyio_task_group_is_raised_as_itself(
         async with anyio.create_task_group() as group:
             group.start_soon(tool)
     assert len(results) == 1
+
+
+async def test_events_run_ahead_of_the_history_range_when_asked(
+    service: SyncService, fake: FakeIntervals, db: Database
+) -> None:
+    ahead = TODAY + timedelta(days=90)
+    report = await service.sync(
+        ATHLETE, TODAY - timedelta(days=30), TODAY, RESOURCES, events_until=ahead
+    )
+    assert report.ok
+    lists = dict(list_paths(fake))
+    assert lists["events"]["newest"] == ahead.isoformat()
+    assert lists["activities"]["newest"] == TODAY.isoformat()
+    planned = await repo.list_events(db, ATHLETE, TODAY + timedelta(days=1), ahead)
+    expected = [
+        e
+        for e in fake.store.events.values()
+        if TODAY.isoformat() < e["start_date_local"][:10] <= ahead.isoformat()
+    ]
+    assert planned
+    assert len(planned) == len(expected)

@@ -62,3 +62,10 @@ def test_parse_resources_canonical_order_and_unknown() -> None:
 
 def test_parse_day_accepts_iso() -> None:
     assert parse_day(" 2026-11-24 ", "--since") == TODAY
+
+
+def test_events_run_ahead_only_by_default() -> None:
+    from intervals_mcp.cli_args import EVENTS_AHEAD_DAYS, events_until
+
+    assert (events_until(until=None, today=TODAY) - TODAY).days == EVENTS_AHEAD_DAYS
+    assert events_until(until="2026-01-01", today=TODAY) is None

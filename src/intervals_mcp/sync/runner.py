@@ -54,8 +54,11 @@ def run_sync(
     resources: Sequence[str],
     full: bool,
     with_intervals: bool,
+    events_until: date | None = None,
 ) -> int:
     """Sync [since, until] into the cache; the exit code (0 ok, 1 failed, 130 interrupted).
+
+    Events run on to `events_until` when it is later (planned workouts lie ahead).
 
     A ConfigError (missing credentials) propagates for the CLI to print.
     """
@@ -73,6 +76,7 @@ def run_sync(
                 list(resources),
                 full,
                 with_intervals,
+                events_until,
                 console,
             )
         )
@@ -104,6 +108,7 @@ async def _sync(
     resources: list[str],
     full: bool,
     with_intervals: bool,
+    events_until: date | None,
     console: Console,
 ) -> SyncReport:
     db = await Database.open(settings.db_path, upgrade=False)
@@ -124,6 +129,7 @@ async def _sync(
                         resources,
                         full=full,
                         with_intervals=with_intervals,
+                        events_until=events_until,
                         progress=bar.update,
                     )
             return await service.sync(
@@ -133,6 +139,7 @@ async def _sync(
                 resources,
                 full=full,
                 with_intervals=with_intervals,
+                events_until=events_until,
                 progress=_PlainLines(console).update,
             )
     finally:

@@ -374,19 +374,23 @@ class SyncService:
         *,
         full: bool = False,
         with_intervals: bool = False,
+        events_until: date | None = None,
         progress: Progress | None = None,
     ) -> SyncReport:
         """Bring [start, end] of each resource up to date; failed windows stay stale.
 
-        Resources are synced one after another (so requests are counted per resource), the
-        windows of each concurrently. AuthenticationError stops the sync; other upstream
-        errors are collected in the report and the rest carries on.
+        Events run on to `events_until` when that is later than `end`: the calendar's planned
+        workouts and races lie ahead of today. Resources are synced one after another (so
+        requests are counted per resource), the windows of each concurrently.
+        AuthenticationError stops the sync; other upstream errors are collected in the report
+        and the rest carries on.
         """
         report = SyncReport(athlete_id=athlete_id, start=start, end=end)
         for name in resources:
             resource = _resource(name)
+            last = max(end, events_until) if resource == "events" and events_until else end
             report.resources[resource] = await self._sync_resource(
-                resource, athlete_id, start, end, full, progress
+                resource, athlete_id, start, last, full, progress
             )
         if with_intervals:
             report.resources["intervals"] = await self._sync_intervals(athlete_id, start, end, full, progress)
