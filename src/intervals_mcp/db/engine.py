@@ -27,15 +27,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
-
 from intervals_mcp.errors import StorageError
 
+# SQLAlchemy is imported where it is used, not here: `upgrade_database`'s fast path needs only
+# the standard library, and `serve` runs it before answering `initialize` (SQLAlchemy alone
+# costs ~0.25 s of start-up).
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 # The newest migration in migrations/versions; a test checks it matches Alembic's head.
 HEAD_REVISION = "0002"
@@ -215,6 +215,7 @@ def upgrade_database(path: Path) -> Path:
 def _run_alembic_upgrade(path: Path) -> None:
     from alembic import command
     from alembic.util.exc import CommandError
+    from sqlalchemy.exc import DBAPIError
 
     try:
         command.upgrade(alembic_config(path), "head")
@@ -254,6 +255,9 @@ def open_engine(path: Path) -> AsyncEngine:
     emitted here instead, so a write transaction can ask for `BEGIN IMMEDIATE` through the
     execution option `sqlite_begin="IMMEDIATE"`.
     """
+    from sqlalchemy import event
+    from sqlalchemy.ext.asyncio import create_async_engine
+
     path = prepare_file(path)  # owner-only before SQLite creates it
     engine = create_async_engine(
         f"sqlite+aiosqlite:///{path}",
@@ -309,6 +313,8 @@ class Database:
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
         """A connection for reads (one consistent snapshot until the block ends)."""
+        from sqlalchemy.exc import DBAPIError
+
         try:
             async with self.engine.connect() as conn:
                 yield conn
@@ -318,6 +324,8 @@ class Database:
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
         """One write transaction (BEGIN IMMEDIATE): committed at the end, rolled back on error."""
+        from sqlalchemy.exc import DBAPIError
+
         try:
             writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
             async with writer.begin() as conn:
