@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from mcp.server import MCPServer
+from mcp.server.transport_security import TransportSecuritySettings
 
 from intervals_mcp import __version__
 from intervals_mcp.api.client import IntervalsClient
@@ -85,6 +86,23 @@ def build_server(settings: Settings, *, clock: Callable[[], datetime] | None = N
     return server
 
 
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+
+
+def http_security(host: str, port: int) -> TransportSecuritySettings:
+    """DNS-rebinding protection for streamable HTTP, always on: only requests that name this
+    machine's loopback (or the address we were told to bind) on our port, and only pages from
+    those origins, reach the server; a web page on evil.example gets 421/403."""
+    bound = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    names = list(dict.fromkeys([*LOOPBACK_NAMES, bound]))
+    hosts = [f"{name}:{port}" for name in names] + (names if port == 80 else [])
+    return TransportSecuritySettings(
+        enable_dns_rebinding_protection=True,
+        allowed_hosts=hosts,
+        allowed_origins=[f"http://{h}" for h in hosts],
+    )
+
+
 def serve(settings: Settings, *, transport: str = "stdio", host: str = "127.0.0.1", port: int = 8000) -> None:
     """Migrate the cache (before any event loop), log to stderr, and run until the client leaves."""
     setup_logging(settings.log_level)
@@ -94,6 +112,8 @@ def serve(settings: Settings, *, transport: str = "stdio", host: str = "127.0.0.
     if transport == "stdio":
         server.run()
     elif transport == "streamable-http":
-        server.run(transport="streamable-http", host=host, port=port)
+        server.run(
+            transport="streamable-http", host=host, port=port, transport_security=http_security(host, port)
+        )
     else:
         raise ValueError(f"transport {transport!r} is not supported: use stdio or streamable-http")
