@@ -53,6 +53,7 @@ log = logging.getLogger(__name__)
 CONCURRENT_WINDOWS = 4
 
 Progress = Callable[[ProgressEvent], None]
+_ONE_RECORD = {"activities": "an activity", "events": "an event", "wellness": "a wellness day"}
 T = TypeVar("T")
 
 
@@ -203,7 +204,7 @@ class SyncService:
                     self.db, resource, athlete_id, start, end, rows, fetched_at
                 )
             except ValueError as exc:  # a record without id or date: a damaged response
-                raise InvalidResponseError(f"{exc} Try again later.") from None
+                raise damaged_response(f"a list of {resource}", exc) from None
         log.debug("Stored %s %s..%s: %d rows (%s)", resource, start, end, len(rows), change)
         return len(rows), change
 
@@ -227,6 +228,7 @@ class SyncService:
         fetched_at = self.now()
         try:
             payload = await (client or self.client).get_activity(activity_id)
+            await self._store_record("activities", athlete_id, payload, fetched_at)
         except NotFoundError:
             if cached is not None:
                 async with self._write_lock:
@@ -238,10 +240,18 @@ class SyncService:
             if cached is None:
                 raise
             return cached, _record_freshness("activity", cached.local_date, cached.fetched_at, 0, exc)
-        async with self._write_lock:
-            await repo.upsert_rows(self.db, "activities", athlete_id, [payload], fetched_at)
         row = await repo.get_activity(self.db, activity_id, athlete_id)
         return row, _record_freshness("activity", row.local_date if row else None, fetched_at, 1)
+
+    async def _store_record(
+        self, resource: Resource, athlete_id: str, payload: dict[str, Any], fetched_at: datetime
+    ) -> None:
+        """Upsert one record from a detail endpoint; a record without id or date is refused."""
+        async with self._write_lock:
+            try:
+                await repo.upsert_rows(self.db, resource, athlete_id, [payload], fetched_at)
+            except ValueError as exc:
+                raise damaged_response(_ONE_RECORD[resource], exc) from None
 
     async def ensure_event(
         self,
@@ -258,6 +268,7 @@ class SyncService:
         fetched_at = self.now()
         try:
             payload = await (client or self.client).get_event(athlete_id, event_id)
+            await self._store_record("events", athlete_id, payload, fetched_at)
         except NotFoundError:
             if cached is not None:
                 async with self._write_lock:
@@ -269,8 +280,6 @@ class SyncService:
             if cached is None:
                 raise
             return cached, _record_freshness("event", cached.local_date, cached.fetched_at, 0, exc)
-        async with self._write_lock:
-            await repo.upsert_rows(self.db, "events", athlete_id, [payload], fetched_at)
         row = await repo.get_event(self.db, athlete_id, event_id)
         return row, _record_freshness("event", row.local_date if row else None, fetched_at, 1)
 
@@ -517,6 +526,18 @@ def _resource(name: str) -> Resource:
         if name == resource:
             return resource
     raise ValueError(f"Unknown resource {name!r}: use activities, wellness or events.")
+
+
+def damaged_response(what: str, exc: ValueError) -> InvalidResponseError:
+    """One sentence for a response holding a record the cache cannot place (no id, no date).
+
+    Nothing of it is stored, so the cached copy stays as it was.
+    """
+    reason = str(exc).strip().rstrip(".")
+    return InvalidResponseError(
+        f"Intervals.icu sent {what} the cache cannot use ({reason}), so the cached copy was kept; "
+        "try again later."
+    )
 
 
 def _dict_rows(raw: list[Any], resource: str) -> list[dict[str, Any]]:
