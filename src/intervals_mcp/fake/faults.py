@@ -29,7 +29,7 @@ class Fault:
     `methods` / `path_contains` narrow which requests match (None: any). `status` is used by
     kind "status"; `retry_after` by "rate_limit" (None: no Retry-After header); `seconds` by
     "hang" (then the request is answered normally); `fields` by "null_fields"/"missing_fields"
-    (None: every key except `id`).
+    (None: every key except `id`; `id` itself only when named).
     """
 
     kind: FaultKind
@@ -83,7 +83,8 @@ class FaultQueue:
 def _damage_object(obj: Any, kind: str, fields: frozenset[str] | None) -> Any:
     if not isinstance(obj, dict):
         return obj
-    hit = [k for k in obj if k != "id" and (fields is None or k in fields)]
+    # The id is spared unless named: a record without its id is a damage of its own.
+    hit = [k for k in obj if (k != "id" if fields is None else k in fields)]
     if kind == "null_fields":
         return obj | dict.fromkeys(hit)
     return {k: v for k, v in obj.items() if k not in hit}
