@@ -54,11 +54,16 @@ RESET_HINT = "run `intervals-mcp db reset` to rebuild it"
 
 
 def storage_error(path: Path, exc: BaseException) -> StorageError:
-    """One sentence for a SQLite failure on `path`: damaged, busy, not writable, or other."""
+    """One sentence for a SQLite failure on `path`: damaged, full, busy, not writable, or other."""
     text = str(getattr(exc, "orig", None) or exc).lower()
     if any(s in text for s in ("not a database", "malformed", "corrupt")):
         return StorageError(
             f"The cache database {path} is damaged or is not an intervals-mcp database; {RESET_HINT}."
+        )
+    if "disk is full" in text or "database is full" in text:
+        return StorageError(
+            f"The disk holding the cache database {path} is full; free some space and run the "
+            "command again (what was saved is kept)."
         )
     if "locked" in text or "busy" in text:
         return StorageError(
