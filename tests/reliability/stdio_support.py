@@ -28,6 +28,12 @@ __all__ = ["API_KEY", "ATHLETE", "clone", "params"]
 
 Call = tuple[str, dict[str, Any]]
 
+# How much the serve process's RSS may grow between 500 and 1,000 sequential warm calls. A leak
+# of even 15 kB per call adds ~7 MB over 500 calls while the allocator's noise is ~1-2 MB, so this
+# catches anything per-call-sized (a kept result, a kept session, an unbounded memo) without
+# flaking on arena growth. Asserted by test_load.py, printed by benchmarks/load.py.
+MEMORY_SLACK_MB = 15.0
+
 
 @cache
 def recent_athlete(years: int = 1, seed: int = 23) -> FakeStore:

@@ -3,11 +3,9 @@
 
 Timings are printed (and by benchmarks/load.py), never asserted: CI machines vary. What is
 asserted: every call succeeds, none is refused with "database is locked", the warm cache makes
-no upstream request, and memory does not grow across the run. The memory bound: the serve
-process's RSS after the second 500 calls is at most MEMORY_SLACK_MB above its RSS after the
-first 500. A leak of even 15 kB per call would add ~7 MB over 500 calls and the allocator's
-noise is ~1-2 MB, so 15 MB catches a real leak of anything per-call-sized (a kept result, a
-kept session, a growing memo) without flaking on arena growth.
+no upstream request, and memory does not grow across the run: the serve process's RSS after
+the second 500 calls is at most MEMORY_SLACK_MB (15 MB, reasoned in stdio_support.py) above
+its RSS after the first 500.
 """
 
 from __future__ import annotations
@@ -19,11 +17,9 @@ import pytest
 
 from intervals_mcp.fake import FakeIntervals
 
-from .stdio_support import API_KEY, call_mix, clone, recent_athlete, run_load
+from .stdio_support import API_KEY, MEMORY_SLACK_MB, call_mix, clone, recent_athlete, run_load
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
-
-MEMORY_SLACK_MB = 15.0
 
 
 @pytest.fixture
