@@ -1,0 +1,342 @@
+"""Bad input to every tool, through a real MCP client, against the fake and a real SQLite file.
+
+Hypothesis throws arbitrary strings, numbers, Unicode, SQL fragments, calendar extremes and
+wrong types at each tool's arguments. Every call must end, within a bound, in a result or in a
+refusal the model can read: a one-line ToolError, or the SDK's argument validation message
+naming the argument. A bare "Error executing tool <name>" is an unexpected exception (the SDK
+withholds its text) and fails the test, and so does any call that makes more than a handful of
+requests upstream.
+
+One server and one client serve the whole module: they live in an event loop on a blocking
+portal's thread, so the (sync) Hypothesis tests call into them without starting a server per
+example.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+from anyio.from_thread import BlockingPortal, start_blocking_portal
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from mcp import Client
+from pydantic import SecretStr
+
+from intervals_mcp.config import load_settings
+from intervals_mcp.db.engine import upgrade_database
+from intervals_mcp.fake import FakeIntervals, FakeStore
+from intervals_mcp.server.app import build_server
+from intervals_mcp.server.inputs import MAX_RANGE_DAYS, resolve_range
+
+from .conftest import RELIABILITY_KEY, RELIABILITY_TODAY, assert_one_sentence
+
+CALL_SECONDS = 10.0  # a call that takes longer than this is a hang
+MAX_REQUESTS_PER_CALL = 12  # three capped years of activities is ten 120-day windows
+EXAMPLES = 30  # per tool; the module runs in a few seconds
+SQL = "'; DROP TABLE activities; --"
+
+RANGE_TOOLS = ("get_activities", "get_wellness_data", "get_events")
+ALL_TOOLS = (*RANGE_TOOLS, "get_activity_details", "get_activity_intervals", "get_event_by_id")
+
+
+# --- one server for the module ---------------------------------------------------------------
+
+
+@dataclass
+class Session:
+    portal: BlockingPortal
+    client: Client
+    fake: FakeIntervals
+    db_path: Path
+
+    def call(self, tool: str, args: dict[str, Any]) -> Any:
+        """Call a tool; fail on a hang, on a crash and on a flood of upstream requests."""
+        before = len(self.fake.requests)
+        result = self.portal.call(self._bounded, tool, args)
+        sent = len(self.fake.requests) - before
+        assert sent <= MAX_REQUESTS_PER_CALL, f"{tool}({args!r}) sent {sent} requests upstream"
+        return result
+
+    async def _bounded(self, tool: str, args: dict[str, Any]) -> Any:
+        with anyio.fail_after(CALL_SECONDS):
+            return await self.client.call_tool(tool, args)
+
+
+@pytest.fixture(scope="module")
+def session(half_year_store: FakeStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
+    db_path = tmp_path_factory.mktemp("bad-input") / "cache.sqlite3"
+    with FakeIntervals(half_year_store, api_key=RELIABILITY_KEY, rate_limit=None) as fake:
+        config = load_settings(
+            api_key=SecretStr(RELIABILITY_KEY),
+            athlete_id=fake.athlete_id,
+            base_url=fake.base_url,
+            db_path=db_path,
+            tool_retry_seconds=1.5,
+        )
+        upgrade_database(db_path)  # as serve() does, before any event loop
+        with (
+            start_blocking_portal("asyncio") as portal,
+            portal.wrap_async_context_manager(Client(build_server(config))) as client,  # type: ignore[arg-type]
+        ):
+            yield Session(portal, client, fake, db_path)
+
+
+def text_of(result: Any) -> str:
+    return "\n".join(c.text for c in result.content if getattr(c, "type", "") == "text")
+
+
+def outcome(tool: str, args: dict[str, Any], result: Any) -> str:
+    """'ok', 'refused' (our ToolError) or 'invalid' (the SDK's argument validation); else fail."""
+    text = text_of(result)
+    if not result.is_error:
+        assert text.strip(), f"{tool}({args!r}) answered nothing"
+        assert isinstance(result.structured_content, dict)
+        return "ok"
+    prefix = f"Error executing tool {tool}: "
+    assert text.startswith(prefix), f"{tool}({args!r}) crashed: {text!r}"
+    message = text[len(prefix) :]
+    assert "Traceback" not in message and RELIABILITY_KEY not in message, message
+    if re.match(r"\d+ validation errors? for ", message):
+        assert any(name in message for name in args), f"names no argument: {message!r}"
+        return "invalid"
+    # The sentence may quote the caller's text (repr'd, so on one line and cut short).
+    assert "\n" not in message and len(message) < 400, f"not one short line: {message!r}"
+    assert message.rstrip().endswith((".", ")")), message
+    return "refused"
+
+
+# --- strategies ------------------------------------------------------------------------------
+
+TRICKY_TEXT = [
+    "",
+    " ",
+    "\x00",
+    "\n",
+    SQL,
+    "';DROP_TABLE_activities;--",
+    "1 OR 1=1",
+    "../../athlete/i1",
+    "%2e%2e%2f",
+    "i12345?x=1",
+    "\u202ei12345",
+    "ｉ１２３４５",  # fullwidth
+    "١٢٣",  # Arabic-Indic digits
+    "²",
+    "🏃" * 20,
+    "i" + "9" * 300,
+    "x" * 5000,
+]
+TRICKY_DATES = [
+    "today",
+    "2026-02-30",
+    "2026-13-01",
+    "0000-01-01",
+    "0001-01-01",
+    "9999-12-31",
+    "2026-1-1",
+    "24/11/2026",
+    "2026-11-24T10:00:00",
+    " 2026-11-24 ",
+    "２０２６-１１-２４",
+    "٢٠٢٦-١١-٢٤",
+]
+JUNK: st.SearchStrategy[Any] = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+)
+TEXT = st.one_of(st.text(max_size=40), st.sampled_from(TRICKY_TEXT))
+DATES = st.one_of(
+    st.dates().map(str),
+    st.dates(min_value=RELIABILITY_TODAY - timedelta(days=400), max_value=RELIABILITY_TODAY).map(str),
+    st.sampled_from(TRICKY_DATES),
+    TEXT,
+)
+ATHLETES = st.one_of(
+    st.sampled_from(["i12345", "12345", "0", "i0", "i99999", "I12345", "i12345\n", SQL]),
+    TEXT,
+)
+IDS = st.one_of(
+    st.integers(min_value=-(10**25), max_value=10**25).map(str),
+    st.sampled_from(["i1", "i145678901", "16358453283", "0"]),
+    TEXT,
+)
+EVENT_IDS = st.one_of(
+    st.integers(min_value=-(10**25), max_value=10**25),
+    st.integers(min_value=-(10**25), max_value=10**25).map(str),
+    TEXT,
+)
+LIMITS = st.one_of(
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.sampled_from([0, 1, 200, 201, 10**9]),
+)
+
+
+def arg(proper: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """Mostly a value of roughly the right kind, sometimes one of the wrong type."""
+    return st.one_of(proper, proper, proper, JUNK)
+
+
+COMMON = {"athlete_id": arg(ATHLETES), "refresh": arg(st.booleans())}
+RANGE = {"start_date": arg(DATES), "end_date": arg(DATES)}
+ARGUMENTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
+    "get_activities": st.fixed_dictionaries(
+        {},
+        optional={**RANGE, **COMMON, "limit": arg(LIMITS), "include_unnamed": arg(st.booleans())},
+    ),
+    "get_wellness_data": st.fixed_dictionaries(
+        {}, optional={**RANGE, **COMMON, "include_all_fields": arg(st.booleans())}
+    ),
+    "get_events": st.fixed_dictionaries({}, optional={**RANGE, **COMMON}),
+    "get_activity_details": st.fixed_dictionaries({"activity_id": arg(IDS)}, optional=COMMON),
+    "get_activity_intervals": st.fixed_dictionaries({"activity_id": arg(IDS)}, optional=COMMON),
+    "get_event_by_id": st.fixed_dictionaries({"event_id": arg(EVENT_IDS)}, optional=COMMON),
+}
+CALLS = st.sampled_from(ALL_TOOLS).flatmap(lambda tool: st.tuples(st.just(tool), ARGUMENTS[tool]))
+
+FUZZ = settings(
+    max_examples=EXAMPLES * len(ALL_TOOLS),
+    deadline=None,
+    database=None,  # no .hypothesis/ in the checkout; a failure prints its example
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+# --- the properties --------------------------------------------------------------------------
+
+
+@FUZZ
+@given(call=CALLS)
+def test_every_tool_answers_or_refuses_any_arguments(
+    session: Session, call: tuple[str, dict[str, Any]]
+) -> None:
+    tool, args = call
+    outcome(tool, args, session.call(tool, args))
+
+
+@settings(max_examples=20, deadline=None, database=None)
+@given(
+    tool=st.sampled_from(RANGE_TOOLS),
+    start=st.dates(),
+    end=st.dates(),
+    refresh=st.booleans(),
+)
+def test_any_calendar_range_is_capped_never_a_flood(
+    session: Session, tool: str, start: date, end: date, refresh: bool
+) -> None:
+    """From year 1 to 9999: an answer or 'start after end', never more than a few requests."""
+    args = {"start_date": str(start), "end_date": str(end), "refresh": refresh}
+    result = session.call(tool, args)
+    kind = outcome(tool, args, result)
+    if start > end:
+        assert kind == "refused" and "is after end_date" in text_of(result)
+        return
+    assert kind == "ok", text_of(result)
+    data = result.structured_content
+    shown = date.fromisoformat(data["start_date"]), date.fromisoformat(data["end_date"])
+    assert shown[1] == end and (shown[1] - shown[0]).days + 1 <= MAX_RANGE_DAYS
+    assert (data["note"] is not None) == ((end - start).days + 1 > MAX_RANGE_DAYS)
+
+
+# --- named cases -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tool", RANGE_TOOLS)
+def test_a_hundred_years_is_capped_with_a_note_in_a_few_requests(session: Session, tool: str) -> None:
+    before = len(session.fake.requests)
+    args = {"start_date": "1926-01-01", "end_date": str(RELIABILITY_TODAY), "refresh": True}
+    result = session.call(tool, args)
+    assert outcome(tool, args, result) == "ok", text_of(result)
+    assert "Range capped to 1096 days" in text_of(result)
+    assert 1 <= len(session.fake.requests) - before <= MAX_REQUESTS_PER_CALL
+
+
+@pytest.mark.parametrize(
+    ("tool", "args", "says"),
+    [
+        ("get_activities", {"start_date": "9999-12-31"}, None),  # once overflowed the calendar
+        ("get_events", {"start_date": "9999-12-31"}, None),
+        ("get_wellness_data", {"end_date": "0001-01-01"}, None),
+        ("get_activities", {"limit": -1}, "limit"),
+        ("get_activities", {"limit": 10**12}, "limit"),
+        ("get_activities", {"start_date": 20261124}, "start_date"),
+        ("get_activities", {"start_date": "x" * 1_000_000}, "is not a date"),
+        ("get_wellness_data", {"start_date": "2026-02-30"}, "is not a date"),
+        ("get_events", {"start_date": "2026-11-24", "end_date": "2026-11-01"}, "is after end_date"),
+        ("get_activity_details", {"activity_id": SQL}, "is not an activity id"),
+        ("get_activity_details", {"activity_id": "i1\x00"}, "is not an activity id"),
+        ("get_activity_intervals", {"activity_id": "\u202ei12345"}, "is not an activity id"),
+        ("get_activity_intervals", {"activity_id": ""}, "is not an activity id"),
+        ("get_event_by_id", {"event_id": 10**30}, "is not a valid event id"),  # once overflowed SQLite
+        ("get_event_by_id", {"event_id": "²"}, "is not a number"),  # once crashed int()
+        ("get_event_by_id", {"event_id": -5}, "is not a valid event id"),
+        ("get_event_by_id", {"event_id": 1.5}, "event_id"),
+        ("get_events", {"athlete_id": SQL}, "is not an athlete id"),
+        ("get_wellness_data", {"athlete_id": "i١٢٣"}, "is not an athlete id"),
+        ("get_activities", {"athlete_id": "i" + "9" * 5000}, "is not an athlete id"),
+        ("get_activities", {"refresh": "maybe"}, "refresh"),
+    ],
+)
+def test_named_bad_inputs(session: Session, tool: str, args: dict[str, Any], says: str | None) -> None:
+    before = len(session.fake.requests)
+    result = session.call(tool, args)
+    kind = outcome(tool, args, result)
+    if says is None:
+        assert kind == "ok", text_of(result)
+        return
+    assert kind in ("refused", "invalid") and says in text_of(result)
+    if kind == "refused":
+        assert_one_sentence(text_of(result).split(": ", 1)[1])
+        assert len(session.fake.requests) == before, "a refused argument never reaches Intervals.icu"
+
+
+SQL_CALLS: list[tuple[str, dict[str, Any]]] = [
+    *[(tool, {name: SQL}) for tool in RANGE_TOOLS for name in ("start_date", "end_date", "athlete_id")],
+    *[
+        (tool, args)
+        for tool in ("get_activity_details", "get_activity_intervals")
+        for args in (
+            {"activity_id": SQL},
+            {"activity_id": "';DROP_TABLE_activities;--"},  # no spaces: reaches Intervals.icu as a path
+            {"activity_id": "i1", "athlete_id": SQL},
+        )
+    ],
+    ("get_event_by_id", {"event_id": SQL}),
+    ("get_event_by_id", {"event_id": 1, "athlete_id": SQL}),
+]
+
+
+def test_sql_fragments_leave_the_cache_intact(session: Session) -> None:
+    month = {"start_date": str(RELIABILITY_TODAY - timedelta(days=60)), "end_date": str(RELIABILITY_TODAY)}
+    first = session.call("get_activities", month)
+    assert outcome("get_activities", month, first) == "ok"
+    total = first.structured_content["total"]
+    assert total > 0
+    for tool, args in SQL_CALLS:
+        assert outcome(tool, args, session.call(tool, args)) == "refused"
+    again = session.call("get_activities", month)
+    assert again.structured_content["total"] == total
+    with sqlite3.connect(session.db_path) as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        count = conn.execute("SELECT count(*) FROM activities").fetchone()[0]
+    assert {"activities", "wellness", "events"} <= tables and count >= total
+
+
+def test_range_arithmetic_stays_inside_the_calendar() -> None:
+    """The pure check behind the calendar-end cases: a span reaching past year 9999 or before
+    year 1 is held at the end instead of overflowing."""
+    assert resolve_range("9999-12-31", None, today=RELIABILITY_TODAY, default_start=-30).end == date.max
+    assert resolve_range(None, "0001-01-01", today=RELIABILITY_TODAY, default_start=-30).start == date.min
+    wide = resolve_range("0001-01-01", "9999-12-31", today=RELIABILITY_TODAY, default_start=-30)
+    assert wide.days == MAX_RANGE_DAYS and wide.end == date.max and wide.note
