@@ -1,0 +1,226 @@
+"""Streamable HTTP exposure: `intervals-mcp serve --transport streamable-http` as a real child.
+
+It listens on 127.0.0.1 only (checked in /proc/net/tcp and tcp6, and by connecting through
+another address of this machine), refuses requests naming a foreign Host or coming from a
+foreign Origin (DNS rebinding: 421/403), serves a proper local MCP session, and logs at DEBUG
+without the key.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import anyio
+import httpx
+import pytest
+from mcp import Client
+
+from intervals_mcp.fake import FakeIntervals, FakeStore
+from intervals_mcp.server.app import http_security
+
+KEY = "sk-HTTP-CANARY-0b9d4e7a31c6f852"
+START_SECONDS = 20.0
+INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {
+        "protocolVersion": "2025-06-18",
+        "capabilities": {},
+        "clientInfo": {"name": "exposure-test", "version": "0"},
+    },
+}
+MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
+
+
+@dataclass
+class HttpServer:
+    port: int
+    process: subprocess.Popen[bytes]
+    stderr: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/mcp"
+
+    def post(self, **headers: str) -> httpx.Response:
+        """An MCP initialize POST to the loopback address with these headers on top."""
+        with httpx.Client(timeout=10.0) as http:
+            return http.post(self.url, json=INITIALIZE, headers={**MCP_HEADERS, **headers})
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_listening(server: HttpServer) -> None:
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise AssertionError(
+                f"serve exited {server.process.returncode}: {server.stderr.read_text()[-2000:]}"
+            )
+        try:
+            socket.create_connection(("127.0.0.1", server.port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError(
+        f"serve did not listen within {START_SECONDS} s: {server.stderr.read_text()[-2000:]}"
+    )
+
+
+@pytest.fixture(scope="module")
+def http_server(half_year_store: FakeStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HttpServer]:
+    home = tmp_path_factory.mktemp("http")
+    with FakeIntervals(half_year_store, api_key=KEY, rate_limit=None) as fake:
+        env = {
+            "API_KEY": KEY,
+            "ATHLETE_ID": fake.athlete_id,
+            "INTERVALS_API_BASE_URL": fake.base_url,
+            "INTERVALS_MCP_DB": str(home / "cache.sqlite3"),
+            "LOG_LEVEL": "DEBUG",
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        }
+        port = free_port()
+        stderr = home / "stderr.txt"
+        with stderr.open("wb") as err:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "intervals_mcp", "serve", "--transport", "streamable-http",
+                 "--port", str(port)],
+                env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, cwd="/",
+            )  # fmt: skip
+        server = HttpServer(port, process, stderr)
+        try:
+            wait_until_listening(server)
+            yield server
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+# --- where it listens ------------------------------------------------------------------------
+
+
+def listening_addresses(port: int) -> list[str]:
+    """Local addresses (hex, as the kernel writes them) of TCP sockets listening on `port`."""
+    found = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            address, port_hex = fields[1].rsplit(":", 1)
+            if int(port_hex, 16) == port and fields[3] == "0A":  # 0A = LISTEN
+                found.append(address)
+    return found
+
+
+def other_local_address() -> str | None:
+    """A non-loopback IPv4 address of this machine, if it has one (a UDP connect sends nothing)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        try:
+            sock.connect(("192.0.2.254", 9))
+        except OSError:
+            return None
+        address = str(sock.getsockname()[0])
+    return None if address.startswith("127.") or address == "0.0.0.0" else address
+
+
+def refuses(address: str, port: int) -> bool:
+    try:
+        socket.create_connection((address, port), timeout=1.0).close()
+    except ConnectionRefusedError:
+        return True
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="needs Linux /proc/net")
+def test_it_listens_on_127_0_0_1_only(http_server: HttpServer) -> None:
+    assert listening_addresses(http_server.port) == ["0100007F"]  # 127.0.0.1, and nothing on IPv6
+    assert refuses("127.0.0.2", http_server.port), "another loopback address must not reach it"
+    other = other_local_address()
+    if other is not None:
+        assert refuses(other, http_server.port), f"{other} (this machine's network address) reached it"
+
+
+# --- DNS rebinding ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({"Host": "evil.example"}, 421),
+        ({"Host": "evil.example:{port}"}, 421),
+        ({"Host": "127.0.0.1:1"}, 421),  # the right name on another port
+        ({"Origin": "http://evil.example"}, 403),
+        ({"Origin": "http://evil.example:{port}"}, 403),
+        ({"Origin": "http://localhost:1"}, 403),  # another local web app's page
+        ({"Origin": "null"}, 403),
+    ],
+)
+def test_foreign_host_or_origin_is_refused(
+    http_server: HttpServer, headers: dict[str, str], status: int
+) -> None:
+    sent = {k: v.format(port=http_server.port) for k, v in headers.items()}
+    response = http_server.post(**sent)
+    assert response.status_code == status, response.text
+    assert "serverInfo" not in response.text
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Origin": "http://127.0.0.1:{port}"},
+        {"Host": "localhost:{port}", "Origin": "http://localhost:{port}"},
+    ],
+)
+def test_a_local_request_is_served(http_server: HttpServer, headers: dict[str, str]) -> None:
+    sent = {k: v.format(port=http_server.port) for k, v in headers.items()}
+    response = http_server.post(**sent)
+    assert response.status_code == 200, response.text
+    assert "intervals-mcp" in response.text
+
+
+def test_a_whole_session_over_http_and_its_debug_log_has_no_key(http_server: HttpServer) -> None:
+    async def session() -> Any:
+        with anyio.fail_after(20):
+            async with Client(http_server.url) as client:
+                assert len((await client.list_tools()).tools) == 6
+                return await client.call_tool("get_wellness_data", {"refresh": True})
+
+    result = anyio.run(session)
+    assert not result.is_error, result.content
+    time.sleep(0.2)  # let the child flush its log lines
+    log = http_server.stderr.read_text()
+    assert " DEBUG " in log and "Invalid Host header" in log, "the child logged at DEBUG, refusals included"
+    token = base64.b64encode(f"API_KEY:{KEY}".encode()).decode()
+    assert KEY not in log and token not in log
+
+
+# --- the settings, directly ------------------------------------------------------------------
+
+
+def test_http_security_names_loopback_on_the_bound_port_only() -> None:
+    rules = http_security("127.0.0.1", 8000)
+    assert rules.enable_dns_rebinding_protection
+    assert set(rules.allowed_hosts) == {"127.0.0.1:8000", "localhost:8000", "[::1]:8000"}
+    assert set(rules.allowed_origins) == {f"http://{h}" for h in rules.allowed_hosts}
+    bound = http_security("192.168.1.20", 9000)  # told otherwise: that address too, still checked
+    assert "192.168.1.20:9000" in bound.allowed_hosts and bound.enable_dns_rebinding_protection
+    assert "[::1]:8765" in http_security("::1", 8765).allowed_hosts
+    assert "localhost" in http_security("127.0.0.1", 80).allowed_hosts  # browsers omit port 80
