@@ -20,6 +20,7 @@ from intervals_mcp.api.client import IntervalsClient
 from intervals_mcp.config import Settings
 from intervals_mcp.db import repo
 from intervals_mcp.db.engine import Database
+from intervals_mcp.db.generation import GenerationMemo
 from intervals_mcp.db.repo import ActivityRow, EventRow, IntervalsRow, ProfileRow, WindowChange
 from intervals_mcp.errors import (
     AuthenticationError,
@@ -89,6 +90,7 @@ class SyncService:
         clock: Callable[[], datetime] = utcnow,
         today: Callable[[], date] | None = None,
         concurrency: int = CONCURRENT_WINDOWS,
+        reads: GenerationMemo | None = None,
     ) -> None:
         self.db = db
         self.client = client
@@ -99,6 +101,23 @@ class SyncService:
         # One writer at a time: SQLite has a single write lock, and waiting here is cheaper
         # than waiting in busy_timeout.
         self._write_lock = asyncio.Lock()
+        # The cache reads behind each freshness check (coverage, "is it cached?"). A server
+        # passes a memo keyed on the file's data generation: while nothing commits, repeating
+        # a check costs no query, and any commit (ours or another process's) forgets them all.
+        self._reads = reads or GenerationMemo(None)
+
+    async def _coverage(
+        self, athlete_id: str, resource: Resource, start: date, end: date
+    ) -> dict[date, datetime]:
+        return await self._reads.get(
+            ("coverage", athlete_id, resource, start, end),
+            lambda: repo.coverage_days(self.db, athlete_id, resource, start, end),
+        )
+
+    async def _cached_activity(self, athlete_id: str, activity_id: str) -> ActivityRow | None:
+        return await self._reads.get(
+            ("activity", athlete_id, activity_id), lambda: repo.get_activity(self.db, activity_id, athlete_id)
+        )
 
     # --- time -------------------------------------------------------------------------------
 
@@ -128,7 +147,7 @@ class SyncService:
         AuthenticationError is always raised. Any other upstream error is raised only when the
         cache holds nothing for the range; otherwise it is returned in `Freshness.error`.
         """
-        covered = await repo.coverage_days(self.db, athlete_id, resource, start, end)
+        covered = await self._coverage(athlete_id, resource, start, end)
         windows = plan_windows(
             start,
             end,
@@ -142,9 +161,9 @@ class SyncService:
         results = await self._fetch_windows(client or self.client, resource, athlete_id, windows)
         error = next((r.error for r in results if r.error is not None), None)
         if windows and error is None:
-            covered = await repo.coverage_days(self.db, athlete_id, resource, start, end)
+            covered = await self._coverage(athlete_id, resource, start, end)
         elif error is not None:
-            covered = await repo.coverage_days(self.db, athlete_id, resource, start, end)
+            covered = await self._coverage(athlete_id, resource, start, end)
             if not covered:
                 raise error
             log.warning("Refreshing %s failed, answering from the cache: %s", resource, error)
@@ -222,7 +241,7 @@ class SyncService:
 
         Strava stubs are never re-requested: their detail endpoint always answers 422.
         """
-        cached = await repo.get_activity(self.db, activity_id, athlete_id)
+        cached = await self._cached_activity(athlete_id, activity_id)
         if cached is not None and (not refresh or cached.is_strava_stub):
             return cached, _record_freshness("activity", cached.local_date, cached.fetched_at, 0)
         fetched_at = self.now()
@@ -262,7 +281,9 @@ class SyncService:
         client: IntervalsClient | None = None,
     ) -> tuple[EventRow | None, Freshness]:
         """The cached event, or GET it and cache it (None if upstream has no such event)."""
-        cached = await repo.get_event(self.db, athlete_id, event_id)
+        cached = await self._reads.get(
+            ("event", athlete_id, event_id), lambda: repo.get_event(self.db, athlete_id, event_id)
+        )
         if cached is not None and not refresh:
             return cached, _record_freshness("event", cached.local_date, cached.fetched_at, 0)
         fetched_at = self.now()
@@ -309,11 +330,14 @@ class SyncService:
                 raise
             except UpstreamError as exc:  # the cached activity still answers
                 log.warning("Could not refresh activity %s: %s", activity_id, exc)
-            activity = await repo.get_activity(self.db, activity_id, athlete_id) or activity
+            activity = await self._cached_activity(athlete_id, activity_id) or activity
         if activity.is_strava_stub:
             raise InvalidRequestError(strava_sentence(activity_id))
         markers = activity.markers
-        cached = await repo.get_intervals(self.db, activity_id, athlete_id)
+        cached = await self._reads.get(
+            ("intervals", athlete_id, activity_id),
+            lambda: repo.get_intervals(self.db, activity_id, athlete_id),
+        )
         if cached is not None and not refresh and cached.markers == markers:
             return cached, _record_freshness("intervals", activity.local_date, cached.fetched_at, 0)
         try:
@@ -353,7 +377,7 @@ class SyncService:
         client: IntervalsClient | None = None,
     ) -> tuple[ProfileRow, Freshness]:
         """The athlete with sport settings; re-fetched after the recent TTL (FTP, zones change)."""
-        cached = await repo.get_profile(self.db, athlete_id)
+        cached = await self._reads.get(("profile", athlete_id), lambda: repo.get_profile(self.db, athlete_id))
         now = self.now()
         if cached is not None and not refresh and now - cached.fetched_at < self.policy.recent_ttl:
             return cached, _record_freshness("profile", None, cached.fetched_at, 0)
