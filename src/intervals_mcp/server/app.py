@@ -1,28 +1,34 @@
-"""The MCP server: an `MCPServer` whose lifespan holds the cache, the API client and the sync
+"""The MCP server: an `MCPServer` whose lifespan owns the cache, the API client and the sync
 service; `serve()` runs it over stdio (Claude Desktop) or streamable HTTP on loopback.
 
-Only the lifespan creates resources, and it does no network I/O: the first request to
-Intervals.icu is made by the first tool call that needs fresh data.
+Start-up is kept short: `initialize` is answered before SQLAlchemy or httpx is even imported.
+The lifespan holds an `AppState` that opens the backend (cache, client, sync service; see
+`backend.py`) on the first tool call, once, behind a lock, and closes it at shutdown. The
+schema upgrade still happens before the event loop, in `serve()`, through the standard
+library's sqlite3 when the file is already current. No network I/O happens until a tool
+call needs fresh data.
 """
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from mcp.server import MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
 
 from intervals_mcp import __version__
-from intervals_mcp.api.client import IntervalsClient
-from intervals_mcp.api.retry import RetryPolicy
 from intervals_mcp.config import Settings
-from intervals_mcp.db.engine import Database, upgrade_database
+from intervals_mcp.db.engine import upgrade_database  # stdlib sqlite3 only (when already current)
 from intervals_mcp.logs import setup_logging
-from intervals_mcp.sync.service import SyncService, utcnow
+
+if TYPE_CHECKING:
+    from intervals_mcp.server.backend import Backend
 
 log = logging.getLogger(__name__)
 
@@ -35,45 +41,56 @@ INSTRUCTIONS = (
 )
 
 
-@dataclass(frozen=True)
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
 class AppState:
     """What every tool call reaches through `ctx.request_context.lifespan_context`."""
 
-    settings: Settings
-    db: Database
-    client: IntervalsClient  # the sync budget (long retries)
-    quick: IntervalsClient  # the same pool with the tool budget: a person is waiting
-    sync: SyncService
-    athlete_id: str
+    def __init__(self, settings: Settings, athlete_id: str, clock: Callable[[], datetime]) -> None:
+        self.settings = settings
+        self.athlete_id = athlete_id
+        self._clock = clock
+        self._backend: Backend | None = None
+        self._opening = asyncio.Lock()
 
     def now(self) -> datetime:
-        return self.sync.now()
+        return self._clock()
 
     def today(self) -> date:
-        return self.sync.today()
+        """The athlete's calendar day: the clock's date in this machine's zone."""
+        return self._clock().astimezone().date()
+
+    async def backend(self) -> Backend:
+        """The open backend; the first call imports and opens it (later calls wait for it)."""
+        if self._backend is None:
+            async with self._opening:
+                if self._backend is None:
+                    # A worker thread, so the event loop keeps serving while ~0.4 s of imports run.
+                    module = await asyncio.to_thread(importlib.import_module, "intervals_mcp.server.backend")
+                    self._backend = await module.Backend.open(self.settings, self._clock)
+        return self._backend
+
+    async def aclose(self) -> None:
+        async with self._opening:
+            if self._backend is not None:
+                backend, self._backend = self._backend, None
+                await backend.close()
 
 
 def build_server(settings: Settings, *, clock: Callable[[], datetime] | None = None) -> MCPServer[AppState]:
-    """The server with its six tools; resources are opened when it starts (the lifespan)."""
+    """The server with its six tools; the backend is opened by the first tool call."""
     from intervals_mcp.server.tools import register_tools
 
     @asynccontextmanager
     async def lifespan(_server: MCPServer[AppState]) -> AsyncIterator[AppState]:
-        api_key, athlete_id = settings.require_credentials()
-        db = await Database.open(settings.db_path)
+        _, athlete_id = settings.require_credentials()
+        state = AppState(settings, athlete_id, clock or utcnow)
         try:
-            async with IntervalsClient(
-                settings.base_url,
-                api_key,
-                timeout=settings.request_timeout,
-                policy=RetryPolicy(total_seconds=settings.sync_retry_seconds),
-            ) as client:
-                quick = client.with_policy(RetryPolicy(total_seconds=settings.tool_retry_seconds))
-                sync = SyncService(db, client, settings, clock=clock or utcnow)
-                log.info("intervals-mcp %s serving athlete %s from %s", __version__, athlete_id, db.path)
-                yield AppState(settings, db, client, quick, sync, athlete_id)
+            yield state
         finally:
-            await db.close()
+            await state.aclose()
 
     server: MCPServer[AppState] = MCPServer(
         "intervals-mcp",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 Scalar = str | int | float | bool | None
 
@@ -29,8 +29,28 @@ ScalarMap = Annotated[
 ]
 
 
+
+def rows_schema(what: str, fields: str | type[BaseModel]) -> WithJsonSchema:
+    """A list of rows published as an array of objects, the fields named in its description.
+
+    A client validating structured output walks every value the schema types; for a table of
+    rows that is most of the cost of an answer, and the row types guarantee nothing the server
+    does not already check (pydantic validates every row against its model before sending).
+    """
+    names = fields if isinstance(fields, str) else ", ".join(fields.model_fields)
+    return WithJsonSchema(
+        {
+            "type": "array",
+            "items": {"type": "object"},
+            "description": f"One object per {what}: {names}. A value the data lacks is null.",
+        }
+    )
+
+
 class Provenance(BaseModel):
     """Where the answer came from."""
+
+    model_config = ConfigDict(frozen=True)  # hashable: part of the key of a memoised answer
 
     source: Literal["upstream", "cache"] = Field(
         description="'upstream' when fetched from Intervals.icu during this call, else 'cache'."
@@ -67,7 +87,10 @@ class ActivitiesResult(BaseModel):
     unnamed_skipped: int = 0
     note: OptStr = None
     provenance: Provenance
-    activities: list[ActivitySummary]
+    activities: Annotated[
+        list[ActivitySummary],
+        rows_schema("activity, newest first (times in seconds, distance in metres)", ActivitySummary),
+    ]
 
 
 class ActivityDetailsResult(BaseModel):
@@ -102,8 +125,10 @@ class IntervalGroupRow(BaseModel):
 class IntervalsResult(BaseModel):
     activity_id: str
     provenance: Provenance
-    intervals: list[IntervalRow]
-    groups: list[IntervalGroupRow]
+    intervals: Annotated[
+        list[IntervalRow], rows_schema("interval (times in seconds, power in watts)", IntervalRow)
+    ]
+    groups: Annotated[list[IntervalGroupRow], rows_schema("group of similar intervals", IntervalGroupRow)]
 
 
 class WellnessResult(BaseModel):
@@ -114,7 +139,10 @@ class WellnessResult(BaseModel):
     days_total: int
     note: OptStr = None
     provenance: Provenance
-    days: list[ScalarMap] = Field(description="One object per day: 'date' plus the fields that have data.")
+    days: Annotated[
+        list[dict[str, Scalar]],
+        rows_schema("day, oldest first", "'date' plus the fields that have data (numbers or strings)"),
+    ]
 
 
 class EventSummary(BaseModel):
@@ -136,7 +164,7 @@ class EventsResult(BaseModel):
     total: int
     note: OptStr = None
     provenance: Provenance
-    events: list[EventSummary]
+    events: Annotated[list[EventSummary], rows_schema("event, oldest first", EventSummary)]
 
 
 class EventDetailsResult(BaseModel):

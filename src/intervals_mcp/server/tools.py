@@ -1,6 +1,12 @@
 """The six tools: check arguments, ask the sync service for fresh rows, read them from the cache,
 hand them to the pure formatters. No HTTP and no SQL here.
 
+Every call runs its freshness check (`ensure_*`) and renders its provenance anew. The answer
+itself is a pure function of the normalised arguments, that provenance and the cache's
+contents, so it is memoised under (tool, arguments, provenance) for as long as the cache file
+does not change (see `db.generation`): a repeated question costs no query and no formatting,
+and any write, by this server or by another process, makes the next answer a fresh one.
+
 Every expected failure becomes a `ToolError` with one sentence the model can act on; any other
 exception reaches the model only as "Error executing tool", so none must be expected here.
 """
@@ -8,9 +14,9 @@ exception reaches the model only as "Error executing tool", so none must be expe
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Hashable, Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
@@ -18,7 +24,6 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
 
-from intervals_mcp.db import repo
 from intervals_mcp.errors import (
     AuthenticationError,
     InputError,
@@ -48,7 +53,10 @@ from intervals_mcp.server.schemas import (
     interval_group_row,
     interval_row,
 )
-from intervals_mcp.sync.service import Freshness
+from intervals_mcp.sync.reports import Freshness
+
+if TYPE_CHECKING:
+    from intervals_mcp.server.backend import Backend  # imported for real on the first call
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +130,18 @@ def _provenance(fr: Freshness) -> Provenance:
     )
 
 
+async def _answer(
+    key: Hashable, b: Backend, build: Callable[[], Awaitable[CallToolResult]]
+) -> CallToolResult:
+    """The memoised answer for `key`, which must name every input but the cache's contents.
+
+    `build` reads everything it shows itself (rows read earlier, by `ensure_*`, may predate a
+    commit): the memo stores what it returns only if nothing committed while it ran.
+    """
+    answer = await b.answers.get(key, build)
+    return answer.model_copy()  # the memo's copy stays as built
+
+
 def _result(text: str, structured: BaseModel) -> CallToolResult:
     return CallToolResult(
         content=[TextContent(type="text", text=text)],
@@ -158,40 +178,46 @@ async def get_activities(
     get_activity_details or get_activity_intervals."""
     st = _state(ctx)
     with _tool_errors("No activity for this range"):
+        b = await st.backend()
         athlete = resolve_athlete(athlete_id, st.athlete_id)
         rng = _range(st, start_date, end_date, -30, 0)
-        fr = await st.sync.ensure_fresh(
-            "activities", athlete, rng.start, rng.end, refresh=refresh, client=st.quick
+        fr = await b.sync.ensure_fresh(
+            "activities", athlete, rng.start, rng.end, refresh=refresh, client=b.quick
         )
-        rows = await repo.list_activities(st.db, athlete, rng.start, rng.end, None)
-    listed, stubs, unnamed = fmt.split_activities([r.payload for r in rows], include_unnamed)
-    prov = _provenance(fr)
-    text = fmt.format_activities(
-        athlete_id=athlete,
-        start=rng.start,
-        end=rng.end,
-        listed=listed[:limit],
-        total=len(listed),
-        stubs=stubs,
-        unnamed_skipped=unnamed,
-        provenance=fmt.provenance_text(prov, st.now()),
-        note=rng.note,
-    )
-    return _result(
-        text,
-        ActivitiesResult(
-            athlete_id=athlete,
-            start_date=str(rng.start),
-            end_date=str(rng.end),
-            shown=min(limit, len(listed)),
-            total=len(listed),
-            strava_hidden=stubs,
-            unnamed_skipped=unnamed,
-            note=rng.note,
-            provenance=prov,
-            activities=listed[:limit],
-        ),
-    )
+        prov = _provenance(fr)
+        said = fmt.provenance_text(prov, st.now())
+
+        async def build() -> CallToolResult:
+            rows = await b.activities(athlete, rng.start, rng.end)
+            listed, stubs, unnamed = fmt.split_activities([r.payload for r in rows], include_unnamed)
+            text = fmt.format_activities(
+                athlete_id=athlete,
+                start=rng.start,
+                end=rng.end,
+                listed=listed[:limit],
+                total=len(listed),
+                stubs=stubs,
+                unnamed_skipped=unnamed,
+                provenance=said,
+                note=rng.note,
+            )
+            return _result(
+                text,
+                ActivitiesResult(
+                    athlete_id=athlete,
+                    start_date=str(rng.start),
+                    end_date=str(rng.end),
+                    shown=min(limit, len(listed)),
+                    total=len(listed),
+                    strava_hidden=stubs,
+                    unnamed_skipped=unnamed,
+                    note=rng.note,
+                    provenance=prov,
+                    activities=listed[:limit],
+                ),
+            )
+
+        return await _answer(("activities", athlete, rng, limit, include_unnamed, prov, said), b, build)
 
 
 async def get_activity_details(
@@ -202,18 +228,27 @@ async def get_activity_details(
     (avg, max) bpm, training load, TRIMP, CTL/ATL after, RPE, feel, device, source, description."""
     st = _state(ctx)
     with _tool_errors(f"Nothing about activity {activity_id}"):
+        b = await st.backend()
         athlete = resolve_athlete(athlete_id, st.athlete_id)
         activity_id = check_activity_id(activity_id)
-        row, fr = await st.sync.ensure_activity(athlete, activity_id, refresh=refresh, client=st.quick)
+        row, fr = await b.sync.ensure_activity(athlete, activity_id, refresh=refresh, client=b.quick)
     if row is None:
         raise ToolError(
             f"There is no activity {activity_id} for athlete {athlete}: check the id "
             "(get_activities lists them)."
         )
     prov = _provenance(fr)
-    text = fmt.format_activity(row.payload, fmt.provenance_text(prov, st.now()))
-    facts = fmt.activity_facts(row.payload)
-    return _result(text, ActivityDetailsResult(activity_id=activity_id, provenance=prov, facts=facts))
+    said = fmt.provenance_text(prov, st.now())
+    found = row
+
+    async def build() -> CallToolResult:
+        # Gone since ensure_activity? Then that call's ToolError keeps this entry unreachable.
+        payload = (await b.activity(athlete, activity_id) or found).payload
+        text = fmt.format_activity(payload, said)
+        facts = fmt.activity_facts(payload)
+        return _result(text, ActivityDetailsResult(activity_id=activity_id, provenance=prov, facts=facts))
+
+    return await _answer(("activity", athlete, activity_id, prov, said), b, build)
 
 
 async def get_activity_intervals(
@@ -224,21 +259,28 @@ async def get_activity_intervals(
     average HR bpm, cadence rpm; then groups of similar intervals (e.g. 3 x 240s@280w)."""
     st = _state(ctx)
     with _tool_errors(f"Nothing about the intervals of activity {activity_id}"):
+        b = await st.backend()
         athlete = resolve_athlete(athlete_id, st.athlete_id)
         activity_id = check_activity_id(activity_id)
-        row, fr = await st.sync.ensure_intervals(athlete, activity_id, refresh=refresh, client=st.quick)
+        row, fr = await b.sync.ensure_intervals(athlete, activity_id, refresh=refresh, client=b.quick)
     prov = _provenance(fr)
-    dto = row.payload
-    text = fmt.format_intervals(activity_id, dto, fmt.provenance_text(prov, st.now()))
-    return _result(
-        text,
-        IntervalsResult(
-            activity_id=activity_id,
-            provenance=prov,
-            intervals=[interval_row(i) for i in dto.get("icu_intervals") or [] if isinstance(i, dict)],
-            groups=[interval_group_row(g) for g in dto.get("icu_groups") or [] if isinstance(g, dict)],
-        ),
-    )
+    said = fmt.provenance_text(prov, st.now())
+    found = row
+
+    async def build() -> CallToolResult:
+        dto = (await b.intervals(athlete, activity_id) or found).payload
+        text = fmt.format_intervals(activity_id, dto, said)
+        return _result(
+            text,
+            IntervalsResult(
+                activity_id=activity_id,
+                provenance=prov,
+                intervals=[interval_row(i) for i in dto.get("icu_intervals") or [] if isinstance(i, dict)],
+                groups=[interval_group_row(g) for g in dto.get("icu_groups") or [] if isinstance(g, dict)],
+            ),
+        )
+
+    return await _answer(("intervals", athlete, activity_id, prov, said), b, build)
 
 
 async def get_wellness_data(
@@ -258,36 +300,41 @@ async def get_wellness_data(
     fatigue, stress, mood, motivation on a 1-4 scale where 1 is good."""
     st = _state(ctx)
     with _tool_errors("No wellness data for this range"):
+        b = await st.backend()
         athlete = resolve_athlete(athlete_id, st.athlete_id)
         rng = _range(st, start_date, end_date, -30, 0)
-        fr = await st.sync.ensure_fresh(
-            "wellness", athlete, rng.start, rng.end, refresh=refresh, client=st.quick
+        fr = await b.sync.ensure_fresh(
+            "wellness", athlete, rng.start, rng.end, refresh=refresh, client=b.quick
         )
-        rows = await repo.list_wellness(st.db, athlete, rng.start, rng.end)
-    days = [r.payload for r in rows]
-    prov = _provenance(fr)
-    text, shown = fmt.format_wellness(
-        athlete_id=athlete,
-        start=rng.start,
-        end=rng.end,
-        days=days,
-        include_all_fields=include_all_fields,
-        provenance=fmt.provenance_text(prov, st.now()),
-        note=rng.note,
-    )
-    return _result(
-        text,
-        WellnessResult(
-            athlete_id=athlete,
-            start_date=str(rng.start),
-            end_date=str(rng.end),
-            days_shown=shown,
-            days_total=len(days),
-            note=rng.note,
-            provenance=prov,
-            days=[fmt.wellness_day(d, include_all_fields) for d in days[:shown]],
-        ),
-    )
+        prov = _provenance(fr)
+        said = fmt.provenance_text(prov, st.now())
+
+        async def build() -> CallToolResult:
+            days = [r.payload for r in await b.wellness(athlete, rng.start, rng.end)]
+            text, shown = fmt.format_wellness(
+                athlete_id=athlete,
+                start=rng.start,
+                end=rng.end,
+                days=days,
+                include_all_fields=include_all_fields,
+                provenance=said,
+                note=rng.note,
+            )
+            return _result(
+                text,
+                WellnessResult(
+                    athlete_id=athlete,
+                    start_date=str(rng.start),
+                    end_date=str(rng.end),
+                    days_shown=shown,
+                    days_total=len(days),
+                    note=rng.note,
+                    provenance=prov,
+                    days=[fmt.wellness_day(d, include_all_fields) for d in days[:shown]],
+                ),
+            )
+
+        return await _answer(("wellness", athlete, rng, include_all_fields, prov, said), b, build)
 
 
 async def get_events(
@@ -302,36 +349,37 @@ async def get_events(
     h:mm, distance, planned load. Use an id with get_event_by_id for the workout steps."""
     st = _state(ctx)
     with _tool_errors("No calendar event for this range"):
+        b = await st.backend()
         athlete = resolve_athlete(athlete_id, st.athlete_id)
         rng = _range(st, start_date, end_date, 0, 30)
-        fr = await st.sync.ensure_fresh(
-            "events", athlete, rng.start, rng.end, refresh=refresh, client=st.quick
+        fr = await b.sync.ensure_fresh(
+            "events", athlete, rng.start, rng.end, refresh=refresh, client=b.quick
         )
-        rows = await repo.list_events(st.db, athlete, rng.start, rng.end)
-    events = [r.payload for r in rows]
-    prov = _provenance(fr)
-    text, shown = fmt.format_events(
-        athlete_id=athlete,
-        start=rng.start,
-        end=rng.end,
-        events=events,
-        provenance=fmt.provenance_text(prov, st.now()),
-    )
-    if rng.note:
-        text = f"{text}\n{rng.note}"
-    return _result(
-        text,
-        EventsResult(
-            athlete_id=athlete,
-            start_date=str(rng.start),
-            end_date=str(rng.end),
-            shown=shown,
-            total=len(events),
-            note=rng.note,
-            provenance=prov,
-            events=[event_summary(e) for e in events[:shown]],
-        ),
-    )
+        prov = _provenance(fr)
+        said = fmt.provenance_text(prov, st.now())
+
+        async def build() -> CallToolResult:
+            events = [r.payload for r in await b.events(athlete, rng.start, rng.end)]
+            text, shown = fmt.format_events(
+                athlete_id=athlete, start=rng.start, end=rng.end, events=events, provenance=said
+            )
+            if rng.note:
+                text = f"{text}\n{rng.note}"
+            return _result(
+                text,
+                EventsResult(
+                    athlete_id=athlete,
+                    start_date=str(rng.start),
+                    end_date=str(rng.end),
+                    shown=shown,
+                    total=len(events),
+                    note=rng.note,
+                    provenance=prov,
+                    events=[event_summary(e) for e in events[:shown]],
+                ),
+            )
+
+        return await _answer(("events", athlete, rng, prov, said), b, build)
 
 
 async def get_event_by_id(
@@ -345,26 +393,34 @@ async def get_event_by_id(
     or its description."""
     st = _state(ctx)
     with _tool_errors(f"Nothing about event {event_id}"):
+        b = await st.backend()
         athlete = resolve_athlete(athlete_id, st.athlete_id)
         number = parse_event_id(event_id)
-        row, fr = await st.sync.ensure_event(athlete, number, refresh=refresh, client=st.quick)
+        row, fr = await b.sync.ensure_event(athlete, number, refresh=refresh, client=b.quick)
     if row is None:
         raise ToolError(
             f"There is no event {number} for athlete {athlete}: check the id (get_events lists them)."
         )
     prov = _provenance(fr)
-    text, steps = fmt.format_event(row.payload, fmt.provenance_text(prov, st.now()))
-    description = row.payload.get("description")
-    return _result(
-        text,
-        EventDetailsResult(
-            event_id=number,
-            provenance=prov,
-            event=event_summary(row.payload),
-            description=description if isinstance(description, str) else None,
-            workout_steps=steps,
-        ),
-    )
+    said = fmt.provenance_text(prov, st.now())
+    found = row
+
+    async def build() -> CallToolResult:
+        payload = (await b.event(athlete, number) or found).payload
+        text, steps = fmt.format_event(payload, said)
+        description = payload.get("description")
+        return _result(
+            text,
+            EventDetailsResult(
+                event_id=number,
+                provenance=prov,
+                event=event_summary(payload),
+                description=description if isinstance(description, str) else None,
+                workout_steps=steps,
+            ),
+        )
+
+    return await _answer(("event", athlete, number, prov, said), b, build)
 
 
 TOOLS = (
