@@ -237,7 +237,7 @@ DAMAGE = {
 async def test_a_damaged_refresh_keeps_the_cached_rows(
     name: str, quiet_fake: FakeIntervals, tmp_path: Path
 ) -> None:
-    async with service_for(quiet_fake.base_url, tmp_path / "cache.sqlite3", budget=0.8) as (service, db):
+    async with service_for(quiet_fake.base_url, tmp_path / "cache.sqlite3", budget=0.5) as (service, db):
         assert (await service.sync(ATHLETE, START, END, ["activities", "events"])).ok
         before = await cached(db)
         assert before["activities"] and before["events"]
