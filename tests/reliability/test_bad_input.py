@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -39,8 +40,8 @@ from intervals_mcp.server.inputs import MAX_RANGE_DAYS, resolve_range
 from .conftest import RELIABILITY_KEY, RELIABILITY_TODAY, assert_one_sentence
 
 CALL_SECONDS = 10.0  # a call that takes longer than this is a hang
-MAX_REQUESTS_PER_CALL = 12  # three capped years of activities is ten 120-day windows
-EXAMPLES = 30  # per tool; the module runs in a few seconds
+MAX_REQUESTS_PER_CALL = 16  # three capped years of activities are about ten 120-day windows
+EXAMPLES = 20  # per tool; the module runs in about ten seconds
 SQL = "'; DROP TABLE activities; --"
 
 RANGE_TOOLS = ("get_activities", "get_wellness_data", "get_events")
@@ -70,10 +71,11 @@ class Session:
             return await self.client.call_tool(tool, args)
 
 
-@pytest.fixture(scope="module")
-def session(half_year_store: FakeStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
-    db_path = tmp_path_factory.mktemp("bad-input") / "cache.sqlite3"
-    with FakeIntervals(half_year_store, api_key=RELIABILITY_KEY, rate_limit=None) as fake:
+@contextmanager
+def open_session(store: FakeStore, db_path: Path) -> Iterator[Session]:
+    """The fake serving `store`, and one MCP client session on a portal thread (also used by
+    benchmarks/fault_scenarios/input_secrets.py)."""
+    with FakeIntervals(store, api_key=RELIABILITY_KEY, rate_limit=None) as fake:
         config = load_settings(
             api_key=SecretStr(RELIABILITY_KEY),
             athlete_id=fake.athlete_id,
@@ -87,6 +89,12 @@ def session(half_year_store: FakeStore, tmp_path_factory: pytest.TempPathFactory
             portal.wrap_async_context_manager(Client(build_server(config))) as client,  # type: ignore[arg-type]
         ):
             yield Session(portal, client, fake, db_path)
+
+
+@pytest.fixture(scope="module")
+def session(half_year_store: FakeStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
+    with open_session(half_year_store, tmp_path_factory.mktemp("bad-input") / "cache.sqlite3") as opened:
+        yield opened
 
 
 def text_of(result: Any) -> str:
@@ -183,27 +191,30 @@ LIMITS = st.one_of(
 )
 
 
-def arg(proper: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
-    """Mostly a value of roughly the right kind, sometimes one of the wrong type."""
-    return st.one_of(proper, proper, proper, JUNK)
-
-
-COMMON = {"athlete_id": arg(ATHLETES), "refresh": arg(st.booleans())}
-RANGE = {"start_date": arg(DATES), "end_date": arg(DATES)}
-ARGUMENTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
-    "get_activities": st.fixed_dictionaries(
-        {},
-        optional={**RANGE, **COMMON, "limit": arg(LIMITS), "include_unnamed": arg(st.booleans())},
-    ),
-    "get_wellness_data": st.fixed_dictionaries(
-        {}, optional={**RANGE, **COMMON, "include_all_fields": arg(st.booleans())}
-    ),
-    "get_events": st.fixed_dictionaries({}, optional={**RANGE, **COMMON}),
-    "get_activity_details": st.fixed_dictionaries({"activity_id": arg(IDS)}, optional=COMMON),
-    "get_activity_intervals": st.fixed_dictionaries({"activity_id": arg(IDS)}, optional=COMMON),
-    "get_event_by_id": st.fixed_dictionaries({"event_id": arg(EVENT_IDS)}, optional=COMMON),
+COMMON = {"athlete_id": ATHLETES, "refresh": st.booleans()}
+RANGE = {"start_date": DATES, "end_date": DATES}
+PARAMETERS: dict[str, tuple[dict[str, st.SearchStrategy[Any]], dict[str, st.SearchStrategy[Any]]]] = {
+    # tool: (required, optional) arguments, each with values of roughly the right kind
+    "get_activities": ({}, {**RANGE, **COMMON, "limit": LIMITS, "include_unnamed": st.booleans()}),
+    "get_wellness_data": ({}, {**RANGE, **COMMON, "include_all_fields": st.booleans()}),
+    "get_events": ({}, {**RANGE, **COMMON}),
+    "get_activity_details": ({"activity_id": IDS}, COMMON),
+    "get_activity_intervals": ({"activity_id": IDS}, COMMON),
+    "get_event_by_id": ({"event_id": EVENT_IDS}, COMMON),
 }
-CALLS = st.sampled_from(ALL_TOOLS).flatmap(lambda tool: st.tuples(st.just(tool), ARGUMENTS[tool]))
+
+
+def arguments(tool: str) -> st.SearchStrategy[dict[str, Any]]:
+    """Mostly arguments of the right kinds (so the tool's own checks run), sometimes with one of
+    them (or an unknown one) of the wrong type (so the SDK's validation runs)."""
+    required, optional = PARAMETERS[tool]
+    kinds = st.fixed_dictionaries(required, optional=optional)
+    names = sorted({*required, *optional, "unknown_argument"})
+    junked = st.tuples(kinds, st.sampled_from(names), JUNK).map(lambda t: {**t[0], t[1]: t[2]})
+    return st.one_of(kinds, kinds, kinds, junked)
+
+
+CALLS = st.sampled_from(ALL_TOOLS).flatmap(lambda tool: st.tuples(st.just(tool), arguments(tool)))
 
 FUZZ = settings(
     max_examples=EXAMPLES * len(ALL_TOOLS),
@@ -225,7 +236,7 @@ def test_every_tool_answers_or_refuses_any_arguments(
     outcome(tool, args, session.call(tool, args))
 
 
-@settings(max_examples=20, deadline=None, database=None)
+@settings(max_examples=15, deadline=None, database=None)
 @given(
     tool=st.sampled_from(RANGE_TOOLS),
     start=st.dates(),

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,10 +82,11 @@ def wait_until_listening(server: HttpServer) -> None:
     )
 
 
-@pytest.fixture(scope="module")
-def http_server(half_year_store: FakeStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HttpServer]:
-    home = tmp_path_factory.mktemp("http")
-    with FakeIntervals(half_year_store, api_key=KEY, rate_limit=None) as fake:
+@contextmanager
+def running_http_server(store: FakeStore, home: Path) -> Iterator[HttpServer]:
+    """`intervals-mcp serve --transport streamable-http` on a free port (default host), at DEBUG,
+    against a fake serving `store` (also used by benchmarks/fault_scenarios/input_secrets.py)."""
+    with FakeIntervals(store, api_key=KEY, rate_limit=None) as fake:
         env = {
             "API_KEY": KEY,
             "ATHLETE_ID": fake.athlete_id,
@@ -112,6 +114,12 @@ def http_server(half_year_store: FakeStore, tmp_path_factory: pytest.TempPathFac
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@pytest.fixture(scope="module")
+def http_server(half_year_store: FakeStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HttpServer]:
+    with running_http_server(half_year_store, tmp_path_factory.mktemp("http")) as server:
+        yield server
 
 
 # --- where it listens ------------------------------------------------------------------------
