@@ -43,12 +43,18 @@ class DataGeneration:
 
     def current(self) -> int:
         if self._conn is None:
-            raise StorageError(f"The cache database {self.path} was closed; restart intervals-mcp.")
+            raise self._closed()
         try:
             row = self._conn.execute("PRAGMA data_version").fetchone()
         except sqlite3.Error as exc:
-            raise _error(self.path, exc) from None
+            raise self._failed(exc) from None
         return int(row[0])
+
+    def _closed(self) -> StorageError:
+        return StorageError(f"The cache database {self.path} was closed; restart intervals-mcp.")
+
+    def _failed(self, exc: sqlite3.Error) -> StorageError:
+        return _error(self.path, exc)
 
     def close(self) -> None:
         if self._conn is not None:
@@ -91,6 +97,26 @@ class GenerationMemo:
         self.misses += 1
         value = await compute()
         if self._generation() == before == self._at:  # nothing committed while computing
+            if len(self._values) >= self._max:
+                del self._values[next(iter(self._values))]
+            self._values[key] = value
+        return value
+
+    def get_now(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`get` for a synchronous `compute` (nothing can commit in between on this thread
+        unless another connection does, which the generation check after it notices)."""
+        if self._generation is None:
+            return compute()
+        before = self._generation()
+        if before != self._at:
+            self._values.clear()
+            self._at = before
+        elif key in self._values:
+            self.hits += 1
+            return cast(T, self._values[key])
+        self.misses += 1
+        value = compute()
+        if self._generation() == before:
             if len(self._values) >= self._max:
                 del self._values[next(iter(self._values))]
             self._values[key] = value

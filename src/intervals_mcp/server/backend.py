@@ -17,9 +17,9 @@ from intervals_mcp import __version__
 from intervals_mcp.api.client import IntervalsClient
 from intervals_mcp.api.retry import RetryPolicy
 from intervals_mcp.config import Settings
-from intervals_mcp.db import repo
 from intervals_mcp.db.engine import Database
-from intervals_mcp.db.generation import DataGeneration, GenerationMemo
+from intervals_mcp.db.fastread import CacheReader
+from intervals_mcp.db.generation import GenerationMemo
 from intervals_mcp.db.repo import ActivityRow, EventRow, IntervalsRow, WellnessRow
 from intervals_mcp.sync.service import SyncService
 
@@ -34,7 +34,7 @@ class Backend:
     client: IntervalsClient  # the sync budget (long retries)
     quick: IntervalsClient  # the same pool with the tool budget: a person is waiting
     sync: SyncService
-    generation: DataGeneration
+    reader: CacheReader  # synchronous reads, and the file's data generation
     # Whole answers, keyed by tool, normalised arguments and provenance; valid while the cache
     # file has not changed (any commit, from any connection or process, forgets them all).
     answers: GenerationMemo
@@ -46,8 +46,8 @@ class Backend:
         async with AsyncExitStack() as stack:
             db = await Database.open(settings.db_path)
             stack.push_async_callback(db.close)
-            generation = DataGeneration(db.path)
-            stack.callback(generation.close)
+            reader = CacheReader(db.path)
+            stack.callback(reader.close)
             client = await stack.enter_async_context(
                 IntervalsClient(
                     settings.base_url,
@@ -57,32 +57,31 @@ class Backend:
                 )
             )
             quick = client.with_policy(RetryPolicy(total_seconds=settings.tool_retry_seconds))
-            reads = GenerationMemo(generation.current)
-            sync = SyncService(db, client, settings, clock=clock, reads=reads)
-            answers = GenerationMemo(generation.current)
+            sync = SyncService(db, client, settings, clock=clock, reader=reader)
+            answers = GenerationMemo(reader.current)
             log.info("intervals-mcp %s serving athlete %s from %s", __version__, athlete_id, db.path)
-            return cls(db, client, quick, sync, generation, answers, stack.pop_all())
+            return cls(db, client, quick, sync, reader, answers, stack.pop_all())
         raise AssertionError("unreachable")  # pragma: no cover - the with block returns or raises
 
     async def close(self) -> None:
         await self._stack.aclose()
 
-    # --- reads after the freshness check (SQL stays in db.repo) --------------------------------
+    # --- reads after the freshness check (SQL stays in db/) -----------------------------------
 
     async def activities(self, athlete_id: str, start: date, end: date) -> list[ActivityRow]:
-        return await repo.list_activities(self.db, athlete_id, start, end, None)
+        return self.reader.list_activities(athlete_id, start, end)
 
     async def wellness(self, athlete_id: str, start: date, end: date) -> list[WellnessRow]:
-        return await repo.list_wellness(self.db, athlete_id, start, end)
+        return self.reader.list_wellness(athlete_id, start, end)
 
     async def events(self, athlete_id: str, start: date, end: date) -> list[EventRow]:
-        return await repo.list_events(self.db, athlete_id, start, end)
+        return self.reader.list_events(athlete_id, start, end)
 
     async def activity(self, athlete_id: str, activity_id: str) -> ActivityRow | None:
-        return await repo.get_activity(self.db, activity_id, athlete_id)
+        return self.reader.get_activity(athlete_id, activity_id)
 
     async def intervals(self, athlete_id: str, activity_id: str) -> IntervalsRow | None:
-        return await repo.get_intervals(self.db, activity_id, athlete_id)
+        return self.reader.get_intervals(athlete_id, activity_id)
 
     async def event(self, athlete_id: str, event_id: int) -> EventRow | None:
-        return await repo.get_event(self.db, athlete_id, event_id)
+        return self.reader.get_event(athlete_id, event_id)

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from intervals_mcp.api.client import IntervalsClient
 from intervals_mcp.config import Settings
@@ -44,6 +44,9 @@ from intervals_mcp.sync.windows import (
     days,
     plan_windows,
 )
+
+if TYPE_CHECKING:
+    from intervals_mcp.db.fastread import CacheReader
 
 __all__ = ["Freshness", "ProgressEvent", "ResourceReport", "SyncReport", "SyncService"]
 
@@ -90,7 +93,7 @@ class SyncService:
         clock: Callable[[], datetime] = utcnow,
         today: Callable[[], date] | None = None,
         concurrency: int = CONCURRENT_WINDOWS,
-        reads: GenerationMemo | None = None,
+        reader: CacheReader | None = None,
     ) -> None:
         self.db = db
         self.client = client
@@ -102,22 +105,42 @@ class SyncService:
         # than waiting in busy_timeout.
         self._write_lock = asyncio.Lock()
         # The cache reads behind each freshness check (coverage, "is it cached?"). A server
-        # passes a memo keyed on the file's data generation: while nothing commits, repeating
-        # a check costs no query, and any commit (ours or another process's) forgets them all.
-        self._reads = reads or GenerationMemo(None)
+        # passes a synchronous reader (microseconds a query instead of a millisecond through
+        # the async engine), and its results are memoised on the file's data generation:
+        # while nothing commits, repeating a check costs no query, and any commit (ours or
+        # another process's) forgets them all. Without a reader, reads go through `repo`.
+        self._reader = reader
+        self._memo = GenerationMemo(reader.current if reader is not None else None)
 
     async def _coverage(
         self, athlete_id: str, resource: Resource, start: date, end: date
     ) -> dict[date, datetime]:
-        return await self._reads.get(
-            ("coverage", athlete_id, resource, start, end),
-            lambda: repo.coverage_days(self.db, athlete_id, resource, start, end),
-        )
+        if (r := self._reader) is None:
+            return await repo.coverage_days(self.db, athlete_id, resource, start, end)
+        key = ("coverage", athlete_id, resource, start, end)
+        return self._memo.get_now(key, lambda: r.coverage_days(athlete_id, resource, start, end))
 
     async def _cached_activity(self, athlete_id: str, activity_id: str) -> ActivityRow | None:
-        return await self._reads.get(
-            ("activity", athlete_id, activity_id), lambda: repo.get_activity(self.db, activity_id, athlete_id)
-        )
+        if (r := self._reader) is None:
+            return await repo.get_activity(self.db, activity_id, athlete_id)
+        key = ("activity", athlete_id, activity_id)
+        return self._memo.get_now(key, lambda: r.get_activity(athlete_id, activity_id))
+
+    async def _cached_event(self, athlete_id: str, event_id: int) -> EventRow | None:
+        if (r := self._reader) is None:
+            return await repo.get_event(self.db, athlete_id, event_id)
+        return self._memo.get_now(("event", athlete_id, event_id), lambda: r.get_event(athlete_id, event_id))
+
+    async def _cached_intervals(self, athlete_id: str, activity_id: str) -> IntervalsRow | None:
+        if (r := self._reader) is None:
+            return await repo.get_intervals(self.db, activity_id, athlete_id)
+        key = ("intervals", athlete_id, activity_id)
+        return self._memo.get_now(key, lambda: r.get_intervals(athlete_id, activity_id))
+
+    async def _cached_profile(self, athlete_id: str) -> ProfileRow | None:
+        if (r := self._reader) is None:
+            return await repo.get_profile(self.db, athlete_id)
+        return self._memo.get_now(("profile", athlete_id), lambda: r.get_profile(athlete_id))
 
     # --- time -------------------------------------------------------------------------------
 
@@ -281,9 +304,7 @@ class SyncService:
         client: IntervalsClient | None = None,
     ) -> tuple[EventRow | None, Freshness]:
         """The cached event, or GET it and cache it (None if upstream has no such event)."""
-        cached = await self._reads.get(
-            ("event", athlete_id, event_id), lambda: repo.get_event(self.db, athlete_id, event_id)
-        )
+        cached = await self._cached_event(athlete_id, event_id)
         if cached is not None and not refresh:
             return cached, _record_freshness("event", cached.local_date, cached.fetched_at, 0)
         fetched_at = self.now()
@@ -334,10 +355,7 @@ class SyncService:
         if activity.is_strava_stub:
             raise InvalidRequestError(strava_sentence(activity_id))
         markers = activity.markers
-        cached = await self._reads.get(
-            ("intervals", athlete_id, activity_id),
-            lambda: repo.get_intervals(self.db, activity_id, athlete_id),
-        )
+        cached = await self._cached_intervals(athlete_id, activity_id)
         if cached is not None and not refresh and cached.markers == markers:
             return cached, _record_freshness("intervals", activity.local_date, cached.fetched_at, 0)
         try:
@@ -377,7 +395,7 @@ class SyncService:
         client: IntervalsClient | None = None,
     ) -> tuple[ProfileRow, Freshness]:
         """The athlete with sport settings; re-fetched after the recent TTL (FTP, zones change)."""
-        cached = await self._reads.get(("profile", athlete_id), lambda: repo.get_profile(self.db, athlete_id))
+        cached = await self._cached_profile(athlete_id)
         now = self.now()
         if cached is not None and not refresh and now - cached.fetched_at < self.policy.recent_ttl:
             return cached, _record_freshness("profile", None, cached.fetched_at, 0)
