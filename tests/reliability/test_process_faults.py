@@ -111,6 +111,15 @@ def wait_for_child_requests(fake: FakeIntervals, n: int, pid: int) -> None:
         time.sleep(0.005)
 
 
+def settle(fake: FakeIntervals, quiet: float = 0.1) -> None:
+    """Wait until the fake's log has not grown for `quiet` seconds."""
+    seen, since = len(fake.requests), time.monotonic()
+    while time.monotonic() - since < quiet:
+        time.sleep(0.01)
+        if len(fake.requests) != seen:
+            seen, since = len(fake.requests), time.monotonic()
+
+
 def resume(fake: FakeIntervals, db_path: Path) -> int:
     """The next sync, in this process (`run_sync`, as `intervals-mcp sync` calls it)."""
     start, end = store_range(fake.store)
@@ -166,10 +175,14 @@ def kill_lane(fake: FakeIntervals, seed: int, kills_wanted: int, template: Path,
 
             saved = check_consistent(db_path, fake.store)
             left = windows_left(db_path, start, end)
+            settle(fake)  # a request the child sent just before it died may still be arriving
             fake.clear_log()
             assert resume(fake, db_path) == 0
             assert check_consistent(db_path, fake.store) == all_days
-            assert len(fake.requests) == left, "the next sync fetches exactly the windows not yet saved"
+            assert len(fake.requests) == left, (
+                f"the next sync fetches exactly the {left} windows not yet saved, not "
+                f"{[(q.path, q.query) for q in fake.requests]}"
+            )
             kills.append(
                 f"{windows}-window sync killed at request {after} + {pause * 1000:.0f} ms: "
                 f"{saved} days saved, {left} windows left"
