@@ -56,6 +56,15 @@ async def test_reader_rows_equal_repo_rows(settings: Settings, fake: FakeInterva
                 )
             activities = await repo.list_activities(db, athlete, start, end)
             assert reader.list_activities(athlete, start, end) == activities
+            for resource, listed in [
+                ("activities", activities),
+                ("wellness", await repo.list_wellness(db, athlete, start, end)),
+                ("events", await repo.list_events(db, athlete, start, end)),
+            ]:
+                digests, payloads = reader.payloads(resource, athlete, start, end)
+                assert payloads == [r.payload for r in listed]
+                assert digests == reader.digests(resource, athlete, start, end)
+                assert len(set(digests)) == len(listed)  # distinct records, distinct digests
             wellness = await repo.list_wellness(db, athlete, start, end)
             assert reader.list_wellness(athlete, start, end) == wellness
             events = await repo.list_events(db, athlete, start, end)
@@ -64,6 +73,13 @@ async def test_reader_rows_equal_repo_rows(settings: Settings, fake: FakeInterva
         assert any(a.is_strava_stub for a in everything) and any(not a.is_strava_stub for a in everything)
         for a in everything:
             assert reader.get_activity(athlete, a.id) == a
+            found = reader.record("activity", athlete, a.id)
+            assert found is not None and found[1] == a.payload
+            assert reader.record_digest("activity", athlete, a.id) == found[0]
+            intervals = await repo.get_intervals(db, a.id, athlete)
+            assert (reader.record("intervals", athlete, a.id) or (None, None))[1] == (
+                intervals.payload if intervals else None
+            )
             assert reader.get_intervals(athlete, a.id) == await repo.get_intervals(db, a.id, athlete)
         assert sum(reader.get_intervals(athlete, a.id) is not None for a in everything) >= 1
         for e in values(fake.store.events):

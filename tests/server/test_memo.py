@@ -98,8 +98,9 @@ async def test_refresh_brings_an_upstream_edit_into_the_next_answers(
 ) -> None:
     activity = newest_named(store)
     async with client(own_settings) as c:
-        await ask(c, "get_activities", MONTH)
-        await ask(c, "get_activity_details", {"activity_id": activity["id"]})
+        for _ in range(2):
+            await ask(c, "get_activities", MONTH)
+            await ask(c, "get_activity_details", {"activity_id": activity["id"]})
         store.update_activity(activity["id"], name="Renamed upstream")
         # Within the freshness window the cache answers, as designed ...
         assert "Renamed upstream" not in await ask(c, "get_activities", MONTH)
@@ -163,11 +164,12 @@ async def test_another_connection_writing_the_file_shows_in_the_next_answer(
         default=None,
     )
     async with client(own_settings) as c:
-        await ask(c, "get_activities", MONTH)
-        await ask(c, "get_activity_details", {"activity_id": activity["id"]})
-        await ask(c, "get_events", {})
-        if event is not None:
-            await ask(c, "get_event_by_id", {"event_id": event["id"]})
+        for _ in range(2):  # the second round is answered from the cache, and memoised
+            await ask(c, "get_activities", MONTH)
+            await ask(c, "get_activity_details", {"activity_id": activity["id"]})
+            await ask(c, "get_events", {})
+            if event is not None:
+                await ask(c, "get_event_by_id", {"event_id": event["id"]})
         other = await Database.open(own_settings.db_path)
         try:
             edited = {**activity, "name": "Written by another connection"}

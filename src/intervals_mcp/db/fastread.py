@@ -18,7 +18,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import fields
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import Table
 
@@ -190,6 +190,67 @@ class CacheReader(DataGeneration):
     def get_profile(self, athlete_id: str) -> ProfileRow | None:
         cursor = self._run(f"{_PROFILE.select} WHERE athlete_id = ?", (athlete_id,))
         return _first(_PROFILE.rows(cursor))
+
+
+    # --- digests: what an answer is built from, named cheaply --------------------------------
+
+    def digests(self, resource: Resource, athlete_id: str, start: date, end: date) -> tuple[str, ...]:
+        """The payload digests of [start, end], in the order `list_*` returns the rows.
+
+        Equal digests mean equal payloads (the repo hashes each payload's canonical JSON when
+        it writes it), so they name the rows' content without reading or parsing it.
+        """
+        table, order = _LISTS[resource]
+        cursor = self._run(
+            f"SELECT payload_hash FROM {table} WHERE athlete_id = ? AND local_date BETWEEN ? AND ? {order}",
+            (athlete_id, start.isoformat(), end.isoformat()),
+        )
+        return tuple(h for (h,) in cursor)
+
+    def payloads(
+        self, resource: Resource, athlete_id: str, start: date, end: date
+    ) -> tuple[tuple[str, ...], list[dict[str, Any]]]:
+        """(digests, payloads) of [start, end] from ONE statement, so the two always agree."""
+        table, order = _LISTS[resource]
+        cursor = self._run(
+            f"SELECT payload_hash, payload FROM {table} WHERE athlete_id = ? "
+            f"AND local_date BETWEEN ? AND ? {order}",
+            (athlete_id, start.isoformat(), end.isoformat()),
+        )
+        rows = cursor.fetchall()
+        return tuple(h for h, _ in rows), [json.loads(text) for _, text in rows]
+
+    def record_digest(self, kind: Record, athlete_id: str, record_id: str | int) -> str | None:
+        """One record's digest (for intervals, which carry none, their JSON text itself)."""
+        found = self.record(kind, athlete_id, record_id, parse=False)
+        return None if found is None else found[0]
+
+    def record(
+        self, kind: Record, athlete_id: str, record_id: str | int, *, parse: bool = True
+    ) -> tuple[str, dict[str, Any]] | None:
+        """(digest, payload) of one activity, event or activity's intervals, or None."""
+        sql, key = _RECORDS[kind]
+        row = self._run(sql, (athlete_id, key(record_id))).fetchone()
+        if row is None:
+            return None
+        digest, text = row
+        return str(digest), (json.loads(text) if parse else {})
+
+
+Record = Literal["activity", "event", "intervals"]
+_LISTS: dict[Resource, tuple[str, str]] = {
+    "activities": ("activities", "ORDER BY start_date_local DESC, id DESC"),
+    "wellness": ("wellness", "ORDER BY local_date"),
+    "events": ("events", "ORDER BY start_date_local, id"),
+}
+_RECORDS: dict[Record, tuple[str, Callable[[Any], Any]]] = {
+    "activity": ("SELECT payload_hash, payload FROM activities WHERE athlete_id = ? AND id = ?", str),
+    "event": ("SELECT payload_hash, payload FROM events WHERE athlete_id = ? AND id = ?", int),
+    "intervals": (
+        "SELECT payload, payload FROM activity_intervals WHERE athlete_id = ? AND activity_id = ?",
+        str,
+    ),
+}
 
 
 def _first(rows: list[R]) -> R | None:

@@ -12,6 +12,7 @@ call needs fresh data.
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -48,10 +49,13 @@ def utcnow() -> datetime:
 class AppState:
     """What every tool call reaches through `ctx.request_context.lifespan_context`."""
 
-    def __init__(self, settings: Settings, athlete_id: str, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, settings: Settings, athlete_id: str, clock: Callable[[], datetime], *, own_process: bool = False
+    ) -> None:
         self.settings = settings
         self.athlete_id = athlete_id
         self._clock = clock
+        self._own_process = own_process
         self._backend: Backend | None = None
         self._opening = asyncio.Lock()
 
@@ -70,6 +74,11 @@ class AppState:
                     # A worker thread, so the event loop keeps serving while ~0.4 s of imports run.
                     module = await asyncio.to_thread(importlib.import_module, "intervals_mcp.server.backend")
                     self._backend = await module.Backend.open(self.settings, self._clock)
+                    if self._own_process:
+                        # Everything imported so far lives as long as the process: keep it out
+                        # of the cyclic collector, whose full passes over it otherwise stall a
+                        # tool call for ~0.1 s every so often.
+                        gc.freeze()
         return self._backend
 
     async def aclose(self) -> None:
@@ -79,14 +88,20 @@ class AppState:
                 await backend.close()
 
 
-def build_server(settings: Settings, *, clock: Callable[[], datetime] | None = None) -> MCPServer[AppState]:
-    """The server with its six tools; the backend is opened by the first tool call."""
+def build_server(
+    settings: Settings, *, clock: Callable[[], datetime] | None = None, own_process: bool = False
+) -> MCPServer[AppState]:
+    """The server with its six tools; the backend is opened by the first tool call.
+
+    own_process: the server is the whole process (`serve`), so it may tune the process-wide
+    garbage collector for itself; leave False when embedding it (tests, the demo).
+    """
     from intervals_mcp.server.tools import register_tools
 
     @asynccontextmanager
     async def lifespan(_server: MCPServer[AppState]) -> AsyncIterator[AppState]:
         _, athlete_id = settings.require_credentials()
-        state = AppState(settings, athlete_id, clock or utcnow)
+        state = AppState(settings, athlete_id, clock or utcnow, own_process=own_process)
         try:
             yield state
         finally:
@@ -125,7 +140,7 @@ def serve(settings: Settings, *, transport: str = "stdio", host: str = "127.0.0.
     setup_logging(settings.log_level)
     settings.require_credentials()
     upgrade_database(settings.db_path)
-    server = build_server(settings)
+    server = build_server(settings, own_process=True)
     if transport == "stdio":
         server.run()
     elif transport == "streamable-http":

@@ -1,11 +1,11 @@
 """The six tools: check arguments, ask the sync service for fresh rows, read them from the cache,
 hand them to the pure formatters. No HTTP and no SQL here.
 
-Every call runs its freshness check (`ensure_*`) and renders its provenance anew. The answer
-itself is a pure function of the normalised arguments, that provenance and the cache's
-contents, so it is memoised under (tool, arguments, provenance) for as long as the cache file
-does not change (see `db.generation`): a repeated question costs no query and no formatting,
-and any write, by this server or by another process, makes the next answer a fresh one.
+Every call runs its freshness check (`ensure_*`), renders its provenance anew and reads the
+digests of the records it would show. The answer is a pure function of the normalised
+arguments, that provenance and those records, so it is memoised under all three (see
+`answers.py`): a repeated question costs no parsing and no formatting, and a record changed
+by anyone (a refresh, an `intervals-mcp sync` in another process) changes the key.
 
 Every expected failure becomes a `ToolError` with one sentence the model can act on; any other
 exception reaches the model only as "Error executing tool", so none must be expected here.
@@ -14,7 +14,7 @@ exception reaches the model only as "Error executing tool", so none must be expe
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -130,16 +130,16 @@ def _provenance(fr: Freshness) -> Provenance:
     )
 
 
-async def _answer(
-    key: Hashable, b: Backend, build: Callable[[], Awaitable[CallToolResult]]
-) -> CallToolResult:
-    """The memoised answer for `key`, which must name every input but the cache's contents.
+Built = tuple[Hashable | None, CallToolResult]
 
-    `build` reads everything it shows itself (rows read earlier, by `ensure_*`, may predate a
-    commit): the memo stores what it returns only if nothing committed while it ran.
+
+def _answer(b: Backend, key: Hashable, digest: Hashable, build: Callable[[], Built]) -> CallToolResult:
+    """The answer for `key` (every input but the records) over records whose digest is `digest`.
+
+    On a miss `build` reads the records and their digest in one statement (rows read earlier,
+    by `ensure_*`, may predate a commit) and the answer is kept under that digest.
     """
-    answer = await b.answers.get(key, build)
-    return answer.model_copy()  # the memo's copy stays as built
+    return b.answers.get(key, digest, build).model_copy()  # the memo's copy stays as built
 
 
 def _result(text: str, structured: BaseModel) -> CallToolResult:
@@ -187,9 +187,9 @@ async def get_activities(
         prov = _provenance(fr)
         said = fmt.provenance_text(prov, st.now())
 
-        async def build() -> CallToolResult:
-            rows = await b.activities(athlete, rng.start, rng.end)
-            listed, stubs, unnamed = fmt.split_activities([r.payload for r in rows], include_unnamed)
+        def build() -> Built:
+            digests, payloads = b.reader.payloads("activities", athlete, rng.start, rng.end)
+            listed, stubs, unnamed = fmt.split_activities(payloads, include_unnamed)
             text = fmt.format_activities(
                 athlete_id=athlete,
                 start=rng.start,
@@ -201,7 +201,7 @@ async def get_activities(
                 provenance=said,
                 note=rng.note,
             )
-            return _result(
+            return digests, _result(
                 text,
                 ActivitiesResult(
                     athlete_id=athlete,
@@ -217,7 +217,8 @@ async def get_activities(
                 ),
             )
 
-        return await _answer(("activities", athlete, rng, limit, include_unnamed, prov, said), b, build)
+        key = ("activities", athlete, rng, limit, include_unnamed, prov, said)
+        return _answer(b, key, b.reader.digests("activities", athlete, rng.start, rng.end), build)
 
 
 async def get_activity_details(
@@ -241,14 +242,15 @@ async def get_activity_details(
     said = fmt.provenance_text(prov, st.now())
     found = row
 
-    async def build() -> CallToolResult:
-        # Gone since ensure_activity? Then that call's ToolError keeps this entry unreachable.
-        payload = (await b.activity(athlete, activity_id) or found).payload
+    def build() -> Built:
+        digest, payload = b.reader.record("activity", athlete, activity_id) or (None, found.payload)
         text = fmt.format_activity(payload, said)
         facts = fmt.activity_facts(payload)
-        return _result(text, ActivityDetailsResult(activity_id=activity_id, provenance=prov, facts=facts))
+        structured = ActivityDetailsResult(activity_id=activity_id, provenance=prov, facts=facts)
+        return digest, _result(text, structured)
 
-    return await _answer(("activity", athlete, activity_id, prov, said), b, build)
+    digest = b.reader.record_digest("activity", athlete, activity_id)
+    return _answer(b, ("activity", athlete, activity_id, prov, said), digest, build)
 
 
 async def get_activity_intervals(
@@ -267,10 +269,10 @@ async def get_activity_intervals(
     said = fmt.provenance_text(prov, st.now())
     found = row
 
-    async def build() -> CallToolResult:
-        dto = (await b.intervals(athlete, activity_id) or found).payload
+    def build() -> Built:
+        digest, dto = b.reader.record("intervals", athlete, activity_id) or (None, found.payload)
         text = fmt.format_intervals(activity_id, dto, said)
-        return _result(
+        return digest, _result(
             text,
             IntervalsResult(
                 activity_id=activity_id,
@@ -280,7 +282,8 @@ async def get_activity_intervals(
             ),
         )
 
-    return await _answer(("intervals", athlete, activity_id, prov, said), b, build)
+    digest = b.reader.record_digest("intervals", athlete, activity_id)
+    return _answer(b, ("intervals", athlete, activity_id, prov, said), digest, build)
 
 
 async def get_wellness_data(
@@ -309,8 +312,8 @@ async def get_wellness_data(
         prov = _provenance(fr)
         said = fmt.provenance_text(prov, st.now())
 
-        async def build() -> CallToolResult:
-            days = [r.payload for r in await b.wellness(athlete, rng.start, rng.end)]
+        def build() -> Built:
+            digests, days = b.reader.payloads("wellness", athlete, rng.start, rng.end)
             text, shown = fmt.format_wellness(
                 athlete_id=athlete,
                 start=rng.start,
@@ -320,7 +323,7 @@ async def get_wellness_data(
                 provenance=said,
                 note=rng.note,
             )
-            return _result(
+            return digests, _result(
                 text,
                 WellnessResult(
                     athlete_id=athlete,
@@ -334,7 +337,8 @@ async def get_wellness_data(
                 ),
             )
 
-        return await _answer(("wellness", athlete, rng, include_all_fields, prov, said), b, build)
+        key = ("wellness", athlete, rng, include_all_fields, prov, said)
+        return _answer(b, key, b.reader.digests("wellness", athlete, rng.start, rng.end), build)
 
 
 async def get_events(
@@ -358,14 +362,14 @@ async def get_events(
         prov = _provenance(fr)
         said = fmt.provenance_text(prov, st.now())
 
-        async def build() -> CallToolResult:
-            events = [r.payload for r in await b.events(athlete, rng.start, rng.end)]
+        def build() -> Built:
+            digests, events = b.reader.payloads("events", athlete, rng.start, rng.end)
             text, shown = fmt.format_events(
                 athlete_id=athlete, start=rng.start, end=rng.end, events=events, provenance=said
             )
             if rng.note:
                 text = f"{text}\n{rng.note}"
-            return _result(
+            return digests, _result(
                 text,
                 EventsResult(
                     athlete_id=athlete,
@@ -379,7 +383,8 @@ async def get_events(
                 ),
             )
 
-        return await _answer(("events", athlete, rng, prov, said), b, build)
+        key = ("events", athlete, rng, prov, said)
+        return _answer(b, key, b.reader.digests("events", athlete, rng.start, rng.end), build)
 
 
 async def get_event_by_id(
@@ -405,11 +410,11 @@ async def get_event_by_id(
     said = fmt.provenance_text(prov, st.now())
     found = row
 
-    async def build() -> CallToolResult:
-        payload = (await b.event(athlete, number) or found).payload
+    def build() -> Built:
+        digest, payload = b.reader.record("event", athlete, number) or (None, found.payload)
         text, steps = fmt.format_event(payload, said)
         description = payload.get("description")
-        return _result(
+        return digest, _result(
             text,
             EventDetailsResult(
                 event_id=number,
@@ -420,7 +425,8 @@ async def get_event_by_id(
             ),
         )
 
-    return await _answer(("event", athlete, number, prov, said), b, build)
+    digest = b.reader.record_digest("event", athlete, number)
+    return _answer(b, ("event", athlete, number, prov, said), digest, build)
 
 
 TOOLS = (
