@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import fields
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from sqlalchemy import Table
@@ -120,11 +122,32 @@ _INTERVALS = _RowReader(
 _COVERAGE_DAY = converters(COVERAGE, ["day", "fetched_at"])
 
 
+PARSED_PAYLOADS = 4096
+"""Parsed payloads kept by digest (~a few years of activities, or a few MB)."""
+
+
 class CacheReader(DataGeneration):
     """Read-only, synchronous twins of `repo`'s reads, plus the file's data generation.
 
-    Use it from the thread that opened it (the event loop's).
+    Use it from the thread that opened it (the event loop's). `payloads` keeps what it parsed
+    by digest: a digest names the payload's exact content, so a kept parse can never be stale,
+    and a repeated range costs no JSON parsing. Treat the payloads it returns as read-only.
     """
+
+    def __init__(self, path: Path, *, keep_parsed: int = PARSED_PAYLOADS) -> None:
+        super().__init__(path)
+        self._parsed: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._keep = keep_parsed
+
+    def _parse(self, digest: str, text: str) -> dict[str, Any]:
+        parsed = self._parsed.get(digest)
+        if parsed is None:
+            parsed = self._parsed[digest] = json.loads(text)
+            if len(self._parsed) > self._keep:
+                self._parsed.popitem(last=False)
+        else:
+            self._parsed.move_to_end(digest)
+        return parsed
 
     def _run(self, sql: str, params: Sequence[Any]) -> sqlite3.Cursor:
         conn = self._conn
@@ -218,7 +241,7 @@ class CacheReader(DataGeneration):
             (athlete_id, start.isoformat(), end.isoformat()),
         )
         rows = cursor.fetchall()
-        return tuple(h for h, _ in rows), [json.loads(text) for _, text in rows]
+        return tuple(h for h, _ in rows), [self._parse(digest, text) for digest, text in rows]
 
     def record_digest(self, kind: Record, athlete_id: str, record_id: str | int) -> str | None:
         """One record's digest (for intervals, which carry none, their JSON text itself)."""

@@ -94,6 +94,8 @@ def utc_minute(moment: datetime | None) -> str:
 
 def cell(text: str) -> str:
     """A table cell: one line, no column separator inside."""
+    if "|" not in text and text.isprintable() and "  " not in text and text.strip(" ") == text:
+        return text  # already one clean line (most cells: numbers, dates, names)
     return " ".join(text.split()).replace("|", "/")
 
 
