@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from intervals_mcp.db.engine import upgrade_database
-from intervals_mcp.fake import FakeIntervals, FakeStore, generate_athlete
+from intervals_mcp.fake import FakeIntervals, FakeStore, Fault, generate_athlete
 
 from .conftest import API_KEY, ATHLETE
 from .helpers import clone, store_range
@@ -35,27 +36,52 @@ def slow_fake(real_today_store: FakeStore) -> Iterator[FakeIntervals]:
         yield fake
 
 
-@pytest.mark.parametrize("kill_after", [1, 4, 9])
+def saved_windows(db_path: Path, start: date, end: date) -> int:
+    """Windows the child has committed so far, read from the file as any reader would."""
+    try:
+        return windows_left(None, start, end) - windows_left(db_path, start, end)
+    except sqlite3.OperationalError:  # the file exists but its tables are not made yet
+        return 0
+
+
+def wait_for_saved_windows(
+    db_path: Path, start: date, end: date, saved: int, proc: subprocess.Popen[str]
+) -> None:
+    deadline = time.monotonic() + 60
+    while not db_path.exists() or saved_windows(db_path, start, end) < saved:
+        assert proc.poll() is None, "the sync ended before the kill point"
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize("kill_after", [0, 1, 4, 9])
 def test_sigkill_mid_sync_leaves_a_consistent_cache_and_the_next_sync_resumes(
     slow_fake: FakeIntervals, tmp_path: Path, kill_after: int
 ) -> None:
+    """Killed after `kill_after` windows were saved (0: after the first request went out),
+    somewhere inside a response or a write. Events hang upstream, so the kill always lands
+    mid-sync however slowly this machine runs."""
     db_path = tmp_path / "cache.sqlite3"
+    start, end = store_range(slow_fake.store)
+    slow_fake.inject(Fault(kind="hang", seconds=30, times=20, path_contains="/events"))
     proc = start_sync(slow_fake, db_path, tmp_path)
     try:
-        wait_for_requests(slow_fake, kill_after, proc)
-        time.sleep(0.1)  # land somewhere inside a response or a write
+        if kill_after:
+            wait_for_saved_windows(db_path, start, end, kill_after, proc)
+        else:
+            wait_for_requests(slow_fake, 1, proc)
+        time.sleep(0.05)  # land somewhere inside a response or a write
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
     finally:
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == -signal.SIGKILL
+    slow_fake.clear_faults()
     check_consistent(db_path, slow_fake.store)
-    start, end = store_range(slow_fake.store)
     still_to_fetch = windows_left(db_path, start, end)
-    print(f"killed after {kill_after} requests: {still_to_fetch} windows left")
-    if kill_after > 1:  # the kill landed mid-sync: some windows were saved, some were not
-        assert 0 < still_to_fetch < windows_left(None, start, end)
+    print(f"killed after {kill_after} saved windows: {still_to_fetch} windows left")
+    assert 0 < still_to_fetch <= windows_left(None, start, end) - kill_after
     requests_before = len(slow_fake.requests)
 
     resumed = start_sync(slow_fake, db_path, tmp_path)
@@ -68,6 +94,9 @@ def test_sigkill_mid_sync_leaves_a_consistent_cache_and_the_next_sync_resumes(
 
 def test_ctrl_c_exits_130_and_says_the_next_sync_resumes(slow_fake: FakeIntervals, tmp_path: Path) -> None:
     db_path = tmp_path / "cache.sqlite3"
+    # Events hang upstream, so the sync is certainly still running when Ctrl-C comes, however
+    # slowly this machine gets to it.
+    slow_fake.inject(Fault(kind="hang", seconds=30, times=20, path_contains="/events"))
     proc = start_sync(slow_fake, db_path, tmp_path)
     try:
         wait_for_requests(slow_fake, 3, proc)
