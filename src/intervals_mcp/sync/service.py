@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -58,7 +58,9 @@ CONCURRENT_WINDOWS = 4
 
 Progress = Callable[[ProgressEvent], None]
 _ONE_RECORD = {"activities": "an activity", "events": "an event", "wellness": "a wellness day"}
+_RECORD_KIND = {"activities": "activity", "events": "event", "wellness": "wellness"}
 T = TypeVar("T")
+R = TypeVar("R", ActivityRow, EventRow)
 
 
 def utcnow() -> datetime:
@@ -265,35 +267,16 @@ class SyncService:
         Strava stubs are never re-requested: their detail endpoint always answers 422.
         """
         cached = await self._cached_activity(athlete_id, activity_id)
-        if cached is not None and (not refresh or cached.is_strava_stub):
-            return cached, _record_freshness("activity", cached.local_date, cached.fetched_at, 0)
-        fetched_at = self.now()
-        try:
-            payload = await (client or self.client).get_activity(activity_id)
-            await self._store_record("activities", athlete_id, payload, fetched_at)
-        except NotFoundError:
-            if cached is not None:
-                async with self._write_lock:
-                    await repo.delete_rows(self.db, "activities", athlete_id, [activity_id])
-            return None, Freshness("activity", None, None, 1, None, None, complete=True)
-        except AuthenticationError:
-            raise
-        except UpstreamError as exc:
-            if cached is None:
-                raise
-            return cached, _record_freshness("activity", cached.local_date, cached.fetched_at, 0, exc)
-        row = await repo.get_activity(self.db, activity_id, athlete_id)
-        return row, _record_freshness("activity", row.local_date if row else None, fetched_at, 1)
-
-    async def _store_record(
-        self, resource: Resource, athlete_id: str, payload: dict[str, Any], fetched_at: datetime
-    ) -> None:
-        """Upsert one record from a detail endpoint; a record without id or date is refused."""
-        async with self._write_lock:
-            try:
-                await repo.upsert_rows(self.db, resource, athlete_id, [payload], fetched_at)
-            except ValueError as exc:
-                raise damaged_response(_ONE_RECORD[resource], exc) from None
+        return await self._ensure_record(
+            "activities",
+            athlete_id,
+            activity_id,
+            cached,
+            refresh=refresh and not (cached is not None and cached.is_strava_stub),
+            fetch=lambda c: c.get_activity(activity_id),
+            reread=lambda: repo.get_activity(self.db, activity_id, athlete_id),
+            client=client,
+        )
 
     async def ensure_event(
         self,
@@ -304,26 +287,62 @@ class SyncService:
         client: IntervalsClient | None = None,
     ) -> tuple[EventRow | None, Freshness]:
         """The cached event, or GET it and cache it (None if upstream has no such event)."""
-        cached = await self._cached_event(athlete_id, event_id)
+        return await self._ensure_record(
+            "events",
+            athlete_id,
+            event_id,
+            await self._cached_event(athlete_id, event_id),
+            refresh=refresh,
+            fetch=lambda c: c.get_event(athlete_id, event_id),
+            reread=lambda: repo.get_event(self.db, athlete_id, event_id),
+            client=client,
+        )
+
+    async def _ensure_record(
+        self,
+        resource: Resource,
+        athlete_id: str,
+        record_id: str | int,
+        cached: R | None,
+        *,
+        refresh: bool,
+        fetch: Callable[[IntervalsClient], Awaitable[dict[str, Any]]],
+        reread: Callable[[], Awaitable[R | None]],
+        client: IntervalsClient | None,
+    ) -> tuple[R | None, Freshness]:
+        """One record from its detail endpoint, through the cache: the cached copy unless
+        `refresh`; upstream's 404 removes it; other upstream failures keep the cached copy
+        and say why (or raise when there is none); a rejected key always raises."""
+        kind = _RECORD_KIND[resource]
         if cached is not None and not refresh:
-            return cached, _record_freshness("event", cached.local_date, cached.fetched_at, 0)
+            return cached, _record_freshness(kind, cached.local_date, cached.fetched_at, 0)
         fetched_at = self.now()
         try:
-            payload = await (client or self.client).get_event(athlete_id, event_id)
-            await self._store_record("events", athlete_id, payload, fetched_at)
+            payload = await fetch(client or self.client)
+            await self._store_record(resource, athlete_id, payload, fetched_at)
         except NotFoundError:
             if cached is not None:
                 async with self._write_lock:
-                    await repo.delete_rows(self.db, "events", athlete_id, [event_id])
-            return None, Freshness("event", None, None, 1, None, None, complete=True)
+                    await repo.delete_rows(self.db, resource, athlete_id, [record_id])
+            return None, Freshness(kind, None, None, 1, None, None, complete=True)
         except AuthenticationError:
             raise
         except UpstreamError as exc:
             if cached is None:
                 raise
-            return cached, _record_freshness("event", cached.local_date, cached.fetched_at, 0, exc)
-        row = await repo.get_event(self.db, athlete_id, event_id)
-        return row, _record_freshness("event", row.local_date if row else None, fetched_at, 1)
+            return cached, _record_freshness(kind, cached.local_date, cached.fetched_at, 0, exc)
+        row = await reread()
+        return row, _record_freshness(kind, row.local_date if row else None, fetched_at, 1)
+
+    async def _store_record(
+        self, resource: Resource, athlete_id: str, payload: dict[str, Any], fetched_at: datetime
+    ) -> None:
+        """Upsert one record from a detail endpoint; a record without id or date is refused."""
+        async with self._write_lock:
+            try:
+                await repo.upsert_rows(self.db, resource, athlete_id, [payload], fetched_at)
+            except ValueError as exc:
+                raise damaged_response(_ONE_RECORD[resource], exc) from None
 
     async def ensure_intervals(
         self,
