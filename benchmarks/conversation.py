@@ -6,8 +6,9 @@ Prints, for the same eight calls over the six tools:
 each with wall time, the median call and upstream requests; then the time from process start
 to `initialize` answered, and the size of a 30-day get_activities answer.
 
-Pass 2 follows pass 1 directly, so it answers right after pass 1's writes (nothing memoised
-in pass 1 survives them): it measures a repeated conversation, not a memo of the last call.
+Pass 2 follows pass 1 directly: each call runs its freshness check, reads the digests of the
+records it shows and, those unchanged since pass 1 built its answers, says pass 2's own
+provenance ("cached at ...") in the memoised body, so it measures a repeated conversation.
 
 Run: uv run python benchmarks/conversation.py [--latency 0.15] [--startups 5]
 Figures only; nothing here asserts on time.

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from intervals_mcp.server import formatting as f
 from intervals_mcp.server.schemas import Provenance, activity_summary
 
 NOW = datetime(2026, 11, 24, 9, 12, 30, tzinfo=UTC)
+FRESH = "fresh from Intervals.icu"
 
 RIDE: dict[str, Any] = {
     "id": "i145678901",
@@ -92,6 +93,23 @@ def test_provenance_sentences() -> None:
     assert "older days cached at 2026-11-20 08:00 UTC" in f.provenance_text(mixed, NOW)
 
 
+def test_provenance_never_outgrows_its_allowance() -> None:
+    failed = Provenance(
+        source="cache", as_of="2026-11-24T09:12:00+00:00", complete=False, refresh_error="why " * 400
+    )
+    said = f.provenance_text(failed, NOW)
+    assert len(said) == f.PROVENANCE_ALLOWANCE and said.endswith("…")
+    assert said.startswith("cached at 2026-11-24 09:12 UTC (some days in this range were never fetched); ")
+
+
+def test_framed_text_says_the_provenance_in_its_head() -> None:
+    framed = f.Framed("Event 1", "date: 2026-10-14")
+    assert framed.say("cached at x") == "Event 1; cached at x.\ndate: 2026-10-14"
+    assert framed.say(FRESH) == f"Event 1; {FRESH}.\ndate: 2026-10-14"
+    assert f.Framed("Event 1").say("p") == "Event 1; p."
+    assert f.Framed("As it is.", sourced=False).say("p") == "As it is."
+
+
 def test_split_activities_counts_stubs_and_unnamed() -> None:
     listed, stubs, unnamed = f.split_activities([STUB, RIDE, UNNAMED, SWIM], include_unnamed=False)
     assert [a.id for a in listed] == ["i2", "i145678901"]  # newest first
@@ -111,8 +129,7 @@ def test_activity_table_is_compact_and_honest() -> None:
         total=len(listed),
         stubs=stubs,
         unnamed_skipped=unnamed,
-        provenance="fresh from Intervals.icu",
-    )
+    ).say(FRESH)
     lines = text.splitlines()
     assert lines[0] == (
         "Activities 2026-10-01 to 2026-10-31 (athlete i12345), newest first: showing 2 of 2; "
@@ -140,8 +157,7 @@ def test_activity_table_drops_columns_without_data() -> None:
         total=5,
         stubs=[],
         unnamed_skipped=0,
-        provenance="cached at x",
-    )
+    ).say("cached at x")
     assert "id | local start | sport | name | time h:mm | dist | load" in text
     assert "avg W" not in text and "avg bpm" not in text
     assert "showing 1 of 5" in text
@@ -174,8 +190,7 @@ def test_forty_activities_in_thirty_days_stay_under_8000_chars() -> None:
         total=40,
         stubs=stubs,
         unnamed_skipped=unnamed,
-        provenance="fresh from Intervals.icu",
-    )
+    ).say(FRESH)
     assert len(listed) == 40 and text.count("\ni1") == 40
     assert len(text) < 8000
 
@@ -202,15 +217,14 @@ def test_activity_list_over_budget_hints_next_end_date() -> None:
         total=30,
         stubs=[],
         unnamed_skipped=0,
-        provenance="p",
-        budget=900,
-    )
+        budget=f.PROVENANCE_ALLOWANCE + 900,
+    ).say("p")
     assert len(text) < 1100
     assert "call again with end_date=2026-10-" in text
 
 
 def test_activity_details_only_present_fields() -> None:
-    text = f.format_activity(RIDE, "fresh from Intervals.icu")
+    text = f.format_activity(RIDE).say(FRESH)
     assert text.splitlines()[0] == "Activity i145678901; fresh from Intervals.icu."
     for expected in (
         "sport: Ride",
@@ -238,7 +252,7 @@ def test_activity_details_only_present_fields() -> None:
 
 
 def test_strava_stub_details_say_why() -> None:
-    text = f.format_activity(STUB, "cached at x")
+    text = f.format_activity(STUB).say("cached at x")
     assert "Strava-sourced" in text and "Strava's API terms" in text
 
 
@@ -285,7 +299,7 @@ INTERVALS: dict[str, Any] = {
 
 
 def test_intervals_table_and_groups() -> None:
-    text = f.format_intervals("i145678901", INTERVALS, "fresh from Intervals.icu")
+    text = f.format_intervals("i145678901", INTERVALS).say(FRESH)
     lines = text.splitlines()
     assert lines[0].startswith("Intervals of activity i145678901: 2 intervals, 1 groups")
     assert lines[1] == "# | type | label | start | dur m:ss | avg W | max W | int % | avg bpm | rpm"
@@ -296,7 +310,7 @@ def test_intervals_table_and_groups() -> None:
 
 
 def test_no_intervals_is_said_plainly() -> None:
-    text = f.format_intervals("i1", {"icu_intervals": [], "icu_groups": []}, "p")
+    text = f.format_intervals("i1", {"icu_intervals": [], "icu_groups": []}).say("p")
     assert "no intervals" in text
 
 
@@ -327,13 +341,17 @@ DAY2: dict[str, Any] = {"id": "2026-10-12", "ctl": 68.41, "atl": 72.93, "rampRat
 
 
 def test_wellness_only_columns_with_data() -> None:
-    text, shown = f.format_wellness(
+    framed, shown = f.format_wellness(
         athlete_id="i1",
         start=date(2026, 10, 11),
         end=date(2026, 10, 12),
         days=[DAY2],
         include_all_fields=False,
-        provenance="fresh from Intervals.icu",
+    )
+    text = framed.say(FRESH)
+    assert (
+        text.splitlines()[0]
+        == "Wellness 2026-10-11 to 2026-10-12 (athlete i1): 1 days with data; " + FRESH + "."
     )
     assert shown == 1
     assert "date | CTL fitness | ATL fatigue | form" in text
@@ -342,25 +360,25 @@ def test_wellness_only_columns_with_data() -> None:
 
 
 def test_wellness_full_row_and_all_fields() -> None:
-    text, _ = f.format_wellness(
+    framed, _ = f.format_wellness(
         athlete_id="i1",
         start=date(2026, 10, 11),
         end=date(2026, 10, 12),
         days=[DAY1, DAY2],
         include_all_fields=False,
-        provenance="p",
     )
+    text = framed.say("p")
     assert "soreness/fatigue/stress/mood/motivation: 1-4, 1 is good." in text
     assert "2026-10-11 | 67.5 | 69.9 | -2.4 | 4.1 | 71 | 47 | 7:32 | 84 | 72.6 | 2 | 2 | 1 | 2 | 1" in text
     assert "spO2" not in text
-    everything, _ = f.format_wellness(
+    all_framed, _ = f.format_wellness(
         athlete_id="i1",
         start=date(2026, 10, 11),
         end=date(2026, 10, 12),
         days=[DAY1, DAY2],
         include_all_fields=True,
-        provenance="p",
     )
+    everything = all_framed.say("p")
     assert "spO2=96.0; steps=9812" in everything
     assert "comments" not in everything and "tempWeight" not in everything
     assert 'sportInfo=[{"type":"Ride","eftp":262.4}]' in everything
@@ -371,15 +389,15 @@ def test_wellness_full_row_and_all_fields() -> None:
 
 def test_wellness_over_budget_hints_next_start_date() -> None:
     days = [{"id": f"2026-10-{d:02d}", "ctl": 60.0 + d, "atl": 55.0} for d in range(1, 31)]
-    text, shown = f.format_wellness(
+    framed, shown = f.format_wellness(
         athlete_id="i1",
         start=date(2026, 10, 1),
         end=date(2026, 10, 30),
         days=days,
         include_all_fields=False,
-        provenance="p",
-        budget=400,
+        budget=f.PROVENANCE_ALLOWANCE + 400,
     )
+    text = framed.say("p")
     assert 0 < shown < 30
     assert f"call again with start_date={days[shown]['id']} for the rest" in text
 
@@ -425,14 +443,13 @@ NOTE: dict[str, Any] = {
 
 
 def test_events_table() -> None:
-    text, shown = f.format_events(
+    framed, shown = f.format_events(
         athlete_id="i1",
         start=date(2026, 10, 13),
         end=date(2026, 10, 19),
         events=[EVENT, NOTE],
-        provenance="fresh from Intervals.icu",
     )
-    lines = text.splitlines()
+    lines = framed.say(FRESH).splitlines()
     assert shown == 2
     assert lines[0] == "Calendar events 2026-10-13 to 2026-10-19 (athlete i1): 2; fresh from Intervals.icu."
     assert lines[1] == "id | date | category | sport | name | time h:mm | load"
@@ -441,7 +458,9 @@ def test_events_table() -> None:
 
 
 def test_event_details_render_workout_steps() -> None:
-    text, steps = f.format_event(EVENT, "cached at x")
+    framed, steps = f.format_event(EVENT)
+    text = framed.say("cached at x")
+    assert text.splitlines()[0] == "Event 87654321; cached at x."
     assert steps == [
         "- 15:00 55% FTP warmup",
         "- 3x",
@@ -451,10 +470,72 @@ def test_event_details_render_workout_steps() -> None:
         "- 5:00 pace 90% threshold pace",
     ]
     assert "planned load: 82" in text and "indoor: yes" in text and "workout:" in text
-    note_text, note_steps = f.format_event(NOTE, "p")
+    note_framed, note_steps = f.format_event(NOTE)
+    note_text = note_framed.say("p")
     assert note_steps == [] and "Mobility only" in note_text and "category: NOTE" in note_text
 
 
 def test_summary_builder_ignores_wrong_types() -> None:
     s = activity_summary({"id": 5, "moving_time": "x", "distance": True, "name": "  "})
     assert s.id == "5" and s.moving_time_s is None and s.distance_m is None and s.name is None
+
+
+LONGEST = "x" * f.PROVENANCE_ALLOWANCE
+BUDGET = 3000
+
+
+def within_budget(text: str, hint_starts: str) -> bool:
+    """The answer said with the longest provenance fits the budget (the cut hint aside)."""
+    hint = [line for line in text.splitlines() if line.startswith(hint_starts)]
+    assert len(hint) == 1, "the table was expected to be cut"
+    return len(text) - len(hint[0]) - 1 <= BUDGET
+
+
+def test_cuts_leave_room_for_any_provenance() -> None:
+    """What a formatter keeps never depends on the provenance: the same body, said with the
+    longest provenance, still fits the budget."""
+    rides = [
+        {**RIDE, "id": f"i{n}", "start_date_local": f"2026-{1 + n // 28:02d}-{1 + n % 28:02d}T07:00:00"}
+        for n in range(200)
+    ]
+    listed, _, _ = f.split_activities(rides, include_unnamed=False)
+    activities = f.format_activities(
+        athlete_id="i1",
+        start=date(2026, 1, 1),
+        end=date(2026, 12, 31),
+        listed=listed,
+        total=len(listed),
+        stubs=[],
+        unnamed_skipped=0,
+        note="note on the range",
+        budget=BUDGET,
+    )
+    assert within_budget(activities.say(LONGEST), "(output cut")
+    assert activities.say(FRESH).splitlines()[1:] == activities.say(LONGEST).splitlines()[1:]
+
+    days = [{"id": str(date(2026, 1, 1) + timedelta(days=n)), "ctl": 60.0} for n in range(200)]
+    wellness, _ = f.format_wellness(
+        athlete_id="i1",
+        start=date(2026, 1, 1),
+        end=date(2026, 12, 31),
+        days=days,
+        include_all_fields=False,
+        budget=BUDGET,
+    )
+    assert within_budget(wellness.say(LONGEST), "(output cut")
+
+    events = [
+        {**EVENT, "id": n, "start_date_local": f"2026-{1 + n // 28:02d}-{1 + n % 28:02d}T00:00:00"}
+        for n in range(200)
+    ]
+    calendar, _ = f.format_events(
+        athlete_id="i1", start=date(2026, 1, 1), end=date(2026, 12, 31), events=events, budget=BUDGET
+    )
+    assert within_budget(calendar.say(LONGEST), "(output cut")
+
+    many = {
+        "icu_intervals": [{**INTERVALS["icu_intervals"][1], "id": n} for n in range(200)],
+        "icu_groups": [],
+    }
+    intervals = f.format_intervals("i1", many, budget=BUDGET)
+    assert within_budget(intervals.say(LONGEST), "(cut after")

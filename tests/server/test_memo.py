@@ -83,14 +83,23 @@ async def test_a_repeat_is_identical_and_costs_no_request(
     own_settings: Settings, own_fake: FakeIntervals
 ) -> None:
     async with client(own_settings) as c:
-        first = await ask(c, "get_activities", MONTH)
+        fetched = await c.call_tool("get_activities", MONTH)
         own_fake.clear_log()
         second = await ask(c, "get_activities", MONTH)
         third = await c.call_tool("get_activities", MONTH)
+    first = text_of(fetched)
     assert len(own_fake.requests) == 0
     assert "fresh from Intervals.icu" in first  # fetched by this call
     assert second == text_of(third) and "cached at" in second.splitlines()[0]  # provenance renewed
-    assert third.structured_content and third.structured_content["provenance"]["source"] == "cache"
+    # Only the provenance differs from the fetching call's answer (the body it was memoised as).
+    assert first.splitlines()[1:] == second.splitlines()[1:]
+    assert first.splitlines()[0].split("; ")[0] == second.splitlines()[0].split("; ")[0]
+    assert fetched.structured_content and third.structured_content
+    assert third.structured_content["provenance"]["source"] == "cache"
+    assert fetched.structured_content["provenance"]["source"] == "upstream"
+    assert {k: v for k, v in fetched.structured_content.items() if k != "provenance"} == {
+        k: v for k, v in third.structured_content.items() if k != "provenance"
+    }
 
 
 async def test_refresh_brings_an_upstream_edit_into_the_next_answers(

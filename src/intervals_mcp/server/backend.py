@@ -13,15 +13,13 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import datetime
 
-from mcp.types import CallToolResult
-
 from intervals_mcp import __version__
 from intervals_mcp.api.client import IntervalsClient
 from intervals_mcp.api.retry import RetryPolicy
 from intervals_mcp.config import Settings
 from intervals_mcp.db.engine import Database
 from intervals_mcp.db.fastread import CacheReader
-from intervals_mcp.server.answers import AnswerMemo
+from intervals_mcp.server.answers import AnswerMemo, Body
 from intervals_mcp.sync.service import SyncService
 
 log = logging.getLogger(__name__)
@@ -36,9 +34,9 @@ class Backend:
     quick: IntervalsClient  # the same pool with the tool budget: a person is waiting
     sync: SyncService
     reader: CacheReader  # synchronous reads, and the file's data generation
-    # Whole answers, addressed by tool, normalised arguments, provenance and the digests of
-    # the records they show (see answers.py).
-    answers: AnswerMemo[CallToolResult]
+    # Answers less their provenance, addressed by tool, normalised arguments and the digests
+    # of the records they show (see answers.py).
+    answers: AnswerMemo[Body]
     _stack: AsyncExitStack
 
     @classmethod
@@ -59,7 +57,7 @@ class Backend:
             )
             quick = client.with_policy(RetryPolicy(total_seconds=settings.tool_retry_seconds))
             sync = SyncService(db, client, settings, clock=clock, reader=reader)
-            answers: AnswerMemo[CallToolResult] = AnswerMemo()
+            answers: AnswerMemo[Body] = AnswerMemo()
             log.info("intervals-mcp %s serving athlete %s from %s", __version__, athlete_id, db.path)
             return cls(db, client, quick, sync, reader, answers, stack.pop_all())
         raise AssertionError("unreachable")  # pragma: no cover - the with block returns or raises

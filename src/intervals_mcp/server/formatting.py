@@ -3,12 +3,19 @@
 Token-lean: a table with one line per row, only the columns that have data, units a person
 reads (h:mm, km, W, bpm), local dates. Every list says its range, how many rows it shows of how
 many, and where the data came from. Strava stubs are counted and named, never padded.
+
+Where the data came from changes from call to call ("fresh from Intervals.icu", then "cached
+at ..."), while the rest of an answer depends only on the records and the arguments. So the
+formatters return a `Framed` text without the provenance, and `Framed.say(provenance)` puts
+it in its place; what they keep within the budget never depends on the provenance (a fixed
+`PROVENANCE_ALLOWANCE` is set aside for it), so one body serves every provenance.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -24,6 +31,11 @@ from intervals_mcp.server.schemas import (
 
 MAX_CHARS = 12_000
 """Budget for one tool answer; longer output is cut with a hint on how to get the rest."""
+
+PROVENANCE_ALLOWANCE = 500
+"""Characters of every budget set aside for the provenance sentence, whatever it says this time
+(`provenance_text` never says more; the longest real one is ~400: a gap note and a refresh error
+quoting the upstream's 200-character message)."""
 
 FRESH_WITHIN = timedelta(minutes=2)
 MAX_LISTED_STUB_DATES = 10
@@ -103,16 +115,39 @@ def cell(text: str) -> str:
 
 
 def provenance_text(prov: Provenance, now: datetime) -> str:
-    """'fresh from Intervals.icu' / 'cached at … UTC' / '…; could not refresh: <why>'."""
+    """'fresh from Intervals.icu' / 'cached at … UTC' / '…; could not refresh: <why>'.
+
+    At most PROVENANCE_ALLOWANCE characters (a refresh error too long for it is cut with '…')."""
     as_of = datetime.fromisoformat(prov.as_of) if prov.as_of else None
     gap = "" if prov.complete else " (some days in this range were never fetched)"
     if prov.refresh_error:
-        return f"cached at {utc_minute(as_of)}{gap}; could not refresh: {prov.refresh_error}"
+        said = f"cached at {utc_minute(as_of)}{gap}; could not refresh: {prov.refresh_error}"
+        return said if len(said) <= PROVENANCE_ALLOWANCE else said[: PROVENANCE_ALLOWANCE - 1] + "…"
     if prov.source == "upstream":
         if as_of is None or now - as_of <= FRESH_WITHIN:
             return "fresh from Intervals.icu"
         return f"refreshed from Intervals.icu; older days cached at {utc_minute(as_of)}"
     return f"cached at {utc_minute(as_of)}{gap}"
+
+
+@dataclass(frozen=True, slots=True)
+class Framed:
+    """An answer's text less its provenance: `say(p)` is '<head>; <p>.' and then `rest` on the
+    following lines. Unsourced text (`sourced=False`, e.g. a Strava stub) is said as it is."""
+
+    head: str
+    rest: str = ""
+    sourced: bool = True
+
+    def say(self, provenance: str) -> str:
+        head = f"{self.head}; {provenance}." if self.sourced else self.head
+        return f"{head}\n{self.rest}" if self.rest else head
+
+
+def budget_for(budget: int, *before: str) -> int:
+    """What remains of `budget` for a table after the provenance allowance and the lines
+    `before` it (each with its newline)."""
+    return budget - PROVENANCE_ALLOWANCE - len("; .") - sum(len(line) + 1 for line in before)
 
 
 # --- tables ----------------------------------------------------------------------------------
@@ -207,14 +242,13 @@ def format_activities(
     total: int,
     stubs: Sequence[str],
     unnamed_skipped: int,
-    provenance: str,
     note: str | None = None,
     budget: int = MAX_CHARS,
-) -> str:
+) -> Framed:
     """The activity list: header line, optional notes, compact table, hints."""
     head = (
         f"Activities {start} to {end} (athlete {athlete_id}), newest first: "
-        f"showing {len(listed)} of {total}; {provenance}."
+        f"showing {len(listed)} of {total}"
     )
     out = [head]
     if note:
@@ -228,18 +262,18 @@ def format_activities(
         )
     if not listed:
         out.append("No activities to list in this range.")
-        return "\n".join(out)
+        return Framed(head, "\n".join(out[1:]))
 
     def hint(kept: int) -> str:
         last = listed[kept - 1].start_local if kept else None
         until = (date.fromisoformat(last[:10]) - timedelta(days=1)).isoformat() if last else str(end)
         return f"(output cut at {kept} rows: call again with end_date={until} for older ones)"
 
-    rows, _ = clip(table(listed, ACTIVITY_COLUMNS, keep=("id",)), budget - len("\n".join(out)), hint)
+    rows, _ = clip(table(listed, ACTIVITY_COLUMNS, keep=("id",)), budget_for(budget, *out), hint)
     out.extend(rows)
     if len(listed) < total:
         out.append(f"{total - len(listed)} older in range not shown: raise limit or narrow the dates.")
-    return "\n".join(out)
+    return Framed(head, "\n".join(out[1:]))
 
 
 # --- one activity ----------------------------------------------------------------------------
@@ -292,11 +326,11 @@ def activity_facts(p: dict[str, Any]) -> dict[str, str | int | float | bool | No
     return out
 
 
-def format_activity(p: dict[str, Any], provenance: str) -> str:
+def format_activity(p: dict[str, Any]) -> Framed:
     if is_strava_stub(p):
-        return strava_detail(str(p.get("id")), p.get("start_date_local"))
-    head = f"Activity {p.get('id')}; {provenance}."
-    return "\n".join([head, *(f"{label}: {text}" for label, text, _ in _fact_pairs(p))])
+        return Framed(strava_detail(str(p.get("id")), p.get("start_date_local")), sourced=False)
+    facts = "\n".join(f"{label}: {text}" for label, text, _ in _fact_pairs(p))
+    return Framed(f"Activity {p.get('id')}", facts)
 
 
 def strava_detail(activity_id: str, start_local: Any) -> str:
@@ -332,23 +366,22 @@ GROUP_COLUMNS: list[Column] = [
 ]
 
 
-def format_intervals(activity_id: str, dto: dict[str, Any], provenance: str, budget: int = MAX_CHARS) -> str:
+def format_intervals(activity_id: str, dto: dict[str, Any], budget: int = MAX_CHARS) -> Framed:
     rows = [interval_row(i) for i in dto.get("icu_intervals") or [] if isinstance(i, dict)]
     groups = [interval_group_row(g) for g in dto.get("icu_groups") or [] if isinstance(g, dict)]
-    head = f"Intervals of activity {activity_id}: {len(rows)} intervals, {len(groups)} groups; {provenance}."
+    head = f"Intervals of activity {activity_id}: {len(rows)} intervals, {len(groups)} groups"
     if not rows:
-        return f"{head}\nIntervals.icu found no intervals in this activity."
-    out = [head]
+        return Framed(head, "Intervals.icu found no intervals in this activity.")
     body, _ = clip(
         table(rows, INTERVAL_COLUMNS),
-        budget - len(head) - 400,
+        budget_for(budget, head) - 400,  # 400 for the groups
         lambda kept: f"(cut after {kept} of {len(rows)} intervals)",
     )
-    out.extend(body)
+    out = list(body)
     if groups:
         out.append("Groups of similar intervals:")
         out.extend(table(groups, GROUP_COLUMNS, keep=("group",)))
-    return "\n".join(out)
+    return Framed(head, "\n".join(out))
 
 
 # --- wellness --------------------------------------------------------------------------------
@@ -437,18 +470,17 @@ def format_wellness(
     end: date,
     days: Sequence[dict[str, Any]],
     include_all_fields: bool,
-    provenance: str,
     note: str | None = None,
     budget: int = MAX_CHARS,
-) -> tuple[str, int]:
+) -> tuple[Framed, int]:
     """(text, days shown). Days ascending; soreness..motivation are 1-4 where 1 is good."""
-    head = f"Wellness {start} to {end} (athlete {athlete_id}): {len(days)} days with data; {provenance}."
+    head = f"Wellness {start} to {end} (athlete {athlete_id}): {len(days)} days with data"
     out = [head]
     if note:
         out.append(note)
     if not days:
         out.append("No wellness data in this range.")
-        return "\n".join(out), 0
+        return Framed(head, "\n".join(out[1:])), 0
     columns: list[Column] = [("date", lambda d: str(d.get("id")))]
     columns += [(title, _wellness_cell(get, fmt)) for title, get, fmt in WELLNESS_COLUMNS]
     if include_all_fields:
@@ -466,9 +498,9 @@ def format_wellness(
         nxt = date.fromisoformat(str(days[kept]["id"])[:10]) if kept < len(days) else end
         return f"(output cut after {kept} days: call again with start_date={nxt} for the rest)"
 
-    body, shown = clip(lines, budget - len("\n".join(out)), hint)
+    body, shown = clip(lines, budget_for(budget, *out), hint)
     out.extend(body)
-    return "\n".join(out), shown
+    return Framed(head, "\n".join(out[1:])), shown
 
 
 # --- events ----------------------------------------------------------------------------------
@@ -491,21 +523,23 @@ def format_events(
     start: date,
     end: date,
     events: Sequence[dict[str, Any]],
-    provenance: str,
+    note: str | None = None,
     budget: int = MAX_CHARS,
-) -> tuple[str, int]:
-    """(text, events shown); events ascending by date."""
+) -> tuple[Framed, int]:
+    """(text, events shown); events ascending by date, then the note on the range if any."""
     rows = [event_summary(e) for e in events]
-    head = f"Calendar events {start} to {end} (athlete {athlete_id}): {len(rows)}; {provenance}."
+    head = f"Calendar events {start} to {end} (athlete {athlete_id}): {len(rows)}"
+    after = [note] if note else []
     if not rows:
-        return f"{head}\nNo events in this range.", 0
+        return Framed(head, "\n".join(["No events in this range.", *after])), 0
 
     def hint(kept: int) -> str:
         nxt = rows[kept].date if kept < len(rows) else str(end)
         return f"(output cut after {kept} events: call again with start_date={nxt} for the rest)"
 
-    body, shown = clip(table(rows, EVENT_COLUMNS, keep=("id", "date")), budget - len(head), hint)
-    return "\n".join([head, *body]), shown
+    lines = table(rows, EVENT_COLUMNS, keep=("id", "date"))
+    body, shown = clip(lines, budget_for(budget, head, *after), hint)
+    return Framed(head, "\n".join([*body, *after])), shown
 
 
 def _plain(value: Any) -> str:
@@ -562,10 +596,10 @@ def workout_steps(doc: Any, depth: int = 0) -> list[str]:
     return lines
 
 
-def format_event(p: dict[str, Any], provenance: str) -> tuple[str, list[str]]:
+def format_event(p: dict[str, Any]) -> tuple[Framed, list[str]]:
     """(text, workout step lines) for one calendar event."""
     e = event_summary(p)
-    head = f"Event {e.id}; {provenance}."
+    head = f"Event {e.id}"
     facts = [
         ("date", e.date or ""),
         ("category", e.category or ""),
@@ -590,4 +624,4 @@ def format_event(p: dict[str, Any], provenance: str) -> tuple[str, list[str]]:
         out.append(description[:2000])
     if steps and description and not description.lstrip().startswith("-"):
         out.append(f"notes: {' '.join(description.split())[:600]}")
-    return "\n".join(out), steps
+    return Framed(head, "\n".join(out[1:])), steps

@@ -2,10 +2,11 @@
 hand them to the pure formatters. No HTTP and no SQL here.
 
 Every call runs its freshness check (`ensure_*`), renders its provenance anew and reads the
-digests of the records it would show. The answer is a pure function of the normalised
-arguments, that provenance and those records, so it is memoised under all three (see
-`answers.py`): a repeated question costs no parsing and no formatting, and a record changed
-by anyone (a refresh, an `intervals-mcp sync` in another process) changes the key.
+digests of the records it would show. The answer less its provenance is a pure function of
+the normalised arguments and those records, so that body is memoised under both (see
+`answers.py`) and every call composes it with its own provenance: a repeated question costs
+no parsing and no formatting, whether its data was just fetched or cached, and a record
+changed by anyone (a refresh, an `intervals-mcp sync` in another process) changes the key.
 
 Every expected failure becomes a `ToolError` with one sentence the model can act on; any other
 exception reaches the model only as "Error executing tool", so none must be expected here.
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp.types import CallToolResult, TextContent, ToolAnnotations
+from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import BaseModel, Field
 
 from intervals_mcp.errors import (
@@ -33,6 +34,7 @@ from intervals_mcp.errors import (
     UpstreamError,
 )
 from intervals_mcp.server import formatting as fmt
+from intervals_mcp.server.answers import Body, compose
 from intervals_mcp.server.app import AppState
 from intervals_mcp.server.inputs import (
     DateRange,
@@ -130,23 +132,24 @@ def _provenance(fr: Freshness) -> Provenance:
     )
 
 
-Built = tuple[Hashable | None, CallToolResult]
+Built = tuple[Hashable | None, Body]
 
 
-def _answer(b: Backend, key: Hashable, digest: Hashable, build: Callable[[], Built]) -> CallToolResult:
-    """The answer for `key` (every input but the records) over records whose digest is `digest`.
+def _answer(
+    b: Backend, key: Hashable, digest: Hashable, build: Callable[[], Built], prov: Provenance, said: str
+) -> CallToolResult:
+    """This call's answer: the body for `key` (every input but the records and the provenance)
+    over records whose digest is `digest`, with this call's provenance `prov`, said as `said`.
 
     On a miss `build` reads the records and their digest in one statement (rows read earlier,
-    by `ensure_*`, may predate a commit) and the answer is kept under that digest.
+    by `ensure_*`, may predate a commit) and the body is kept under that digest.
     """
-    return b.answers.get(key, digest, build).model_copy()  # the memo's copy stays as built
+    return compose(b.answers.get(key, digest, build), said, prov)
 
 
-def _result(text: str, structured: BaseModel) -> CallToolResult:
-    return CallToolResult(
-        content=[TextContent(type="text", text=text)],
-        structured_content=structured.model_dump(mode="json"),
-    )
+def _body(text: fmt.Framed, structured: BaseModel) -> Body:
+    """The body of an answer: its provenance is left out here and said by `compose`."""
+    return Body(text, structured.model_dump(mode="json", exclude={"provenance"}))
 
 
 def _range(
@@ -198,10 +201,9 @@ async def get_activities(
                 total=len(listed),
                 stubs=stubs,
                 unnamed_skipped=unnamed,
-                provenance=said,
                 note=rng.note,
             )
-            return digests, _result(
+            return digests, _body(
                 text,
                 ActivitiesResult(
                     athlete_id=athlete,
@@ -217,8 +219,9 @@ async def get_activities(
                 ),
             )
 
-        key = ("activities", athlete, rng, limit, include_unnamed, prov, said)
-        return _answer(b, key, b.reader.digests("activities", athlete, rng.start, rng.end), build)
+        key = ("activities", athlete, rng, limit, include_unnamed)
+        digests = b.reader.digests("activities", athlete, rng.start, rng.end)
+        return _answer(b, key, digests, build, prov, said)
 
 
 async def get_activity_details(
@@ -244,13 +247,13 @@ async def get_activity_details(
 
     def build() -> Built:
         digest, payload = b.reader.record("activity", athlete, activity_id) or (None, found.payload)
-        text = fmt.format_activity(payload, said)
+        text = fmt.format_activity(payload)
         facts = fmt.activity_facts(payload)
         structured = ActivityDetailsResult(activity_id=activity_id, provenance=prov, facts=facts)
-        return digest, _result(text, structured)
+        return digest, _body(text, structured)
 
     digest = b.reader.record_digest("activity", athlete, activity_id)
-    return _answer(b, ("activity", athlete, activity_id, prov, said), digest, build)
+    return _answer(b, ("activity", athlete, activity_id), digest, build, prov, said)
 
 
 async def get_activity_intervals(
@@ -271,8 +274,8 @@ async def get_activity_intervals(
 
     def build() -> Built:
         digest, dto = b.reader.record("intervals", athlete, activity_id) or (None, found.payload)
-        text = fmt.format_intervals(activity_id, dto, said)
-        return digest, _result(
+        text = fmt.format_intervals(activity_id, dto)
+        return digest, _body(
             text,
             IntervalsResult(
                 activity_id=activity_id,
@@ -283,7 +286,7 @@ async def get_activity_intervals(
         )
 
     digest = b.reader.record_digest("intervals", athlete, activity_id)
-    return _answer(b, ("intervals", athlete, activity_id, prov, said), digest, build)
+    return _answer(b, ("intervals", athlete, activity_id), digest, build, prov, said)
 
 
 async def get_wellness_data(
@@ -320,10 +323,9 @@ async def get_wellness_data(
                 end=rng.end,
                 days=days,
                 include_all_fields=include_all_fields,
-                provenance=said,
                 note=rng.note,
             )
-            return digests, _result(
+            return digests, _body(
                 text,
                 WellnessResult(
                     athlete_id=athlete,
@@ -337,8 +339,9 @@ async def get_wellness_data(
                 ),
             )
 
-        key = ("wellness", athlete, rng, include_all_fields, prov, said)
-        return _answer(b, key, b.reader.digests("wellness", athlete, rng.start, rng.end), build)
+        key = ("wellness", athlete, rng, include_all_fields)
+        digests = b.reader.digests("wellness", athlete, rng.start, rng.end)
+        return _answer(b, key, digests, build, prov, said)
 
 
 async def get_events(
@@ -365,11 +368,9 @@ async def get_events(
         def build() -> Built:
             digests, events = b.reader.payloads("events", athlete, rng.start, rng.end)
             text, shown = fmt.format_events(
-                athlete_id=athlete, start=rng.start, end=rng.end, events=events, provenance=said
+                athlete_id=athlete, start=rng.start, end=rng.end, events=events, note=rng.note
             )
-            if rng.note:
-                text = f"{text}\n{rng.note}"
-            return digests, _result(
+            return digests, _body(
                 text,
                 EventsResult(
                     athlete_id=athlete,
@@ -383,8 +384,9 @@ async def get_events(
                 ),
             )
 
-        key = ("events", athlete, rng, prov, said)
-        return _answer(b, key, b.reader.digests("events", athlete, rng.start, rng.end), build)
+        key = ("events", athlete, rng)
+        digests = b.reader.digests("events", athlete, rng.start, rng.end)
+        return _answer(b, key, digests, build, prov, said)
 
 
 async def get_event_by_id(
@@ -412,9 +414,9 @@ async def get_event_by_id(
 
     def build() -> Built:
         digest, payload = b.reader.record("event", athlete, number) or (None, found.payload)
-        text, steps = fmt.format_event(payload, said)
+        text, steps = fmt.format_event(payload)
         description = payload.get("description")
-        return digest, _result(
+        return digest, _body(
             text,
             EventDetailsResult(
                 event_id=number,
@@ -426,7 +428,7 @@ async def get_event_by_id(
         )
 
     digest = b.reader.record_digest("event", athlete, number)
-    return _answer(b, ("event", athlete, number, prov, said), digest, build)
+    return _answer(b, ("event", athlete, number), digest, build, prov, said)
 
 
 TOOLS = (
