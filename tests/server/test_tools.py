@@ -18,6 +18,7 @@ from mcp import Client
 from intervals_mcp.config import Settings
 from intervals_mcp.fake import FakeIntervals, Fault
 from intervals_mcp.server.app import build_server
+from intervals_mcp.server.tools import KEY_REJECTED, rejected
 
 from .conftest import TODAY, make_settings, recent_activity, sentence, text_of, values
 
@@ -187,6 +188,30 @@ async def test_rejected_key(fake: FakeIntervals, tmp_path: Path, mode: str) -> N
         res = await call(c, "get_activities", MONTH)
     assert sentence(res, "get_activities").startswith("Intervals.icu rejected the API key: check API_KEY")
     assert "wrong-key-123" not in text_of(res)
+
+
+@pytest.mark.parametrize("name", ["get_activities", "get_wellness_data", "get_events"])
+async def test_an_athlete_the_key_cannot_see_is_named_not_the_key(
+    settings: Settings, fake: FakeIntervals, mode: str, name: str
+) -> None:
+    """A coach asking about an athlete the key may not read: the fake answers 403, and the
+    sentence is about that athlete, not about a wrong API_KEY (the key works for its own)."""
+    async with connect(settings, mode) as c:
+        res = await call(c, name, {"athlete_id": "i999"})
+        own = await call(c, name, {})
+    assert sentence(res, name) == (
+        "Intervals.icu refused access to athlete i999 with this API key: the key's owner must be "
+        "that athlete or their coach, so check the athlete id."
+    )
+    assert any(r.status == 403 and "i999" in r.path for r in fake.requests)
+    assert not own.is_error, text_of(own)
+
+
+def test_a_refusal_names_the_key_only_for_the_configured_athlete() -> None:
+    assert rejected(None, "i12345", 403) == KEY_REJECTED
+    assert rejected(" i12345 ", "i12345", 401) == KEY_REJECTED
+    assert rejected("i999", "i12345", None) == KEY_REJECTED
+    assert rejected("i999", "i12345", 401).startswith("Intervals.icu refused access to athlete i999")
 
 
 async def test_upstream_down_with_cache_answers_with_a_note(

@@ -71,6 +71,19 @@ KEY_REJECTED = (
 )
 MAX_LIMIT = 200
 
+
+def rejected(asked: str | None, configured: str, status: int | None) -> str:
+    """What to say when Intervals.icu answers 401/403: for another athlete than the configured
+    one (a coach asking about an athlete), the key may be fine but not allowed to see them."""
+    athlete = (asked or "").strip()
+    if athlete and athlete != configured and status in (401, 403):
+        return (
+            f"Intervals.icu refused access to athlete {athlete} with this API key: the key's owner "
+            "must be that athlete or their coach, so check the athlete id."
+        )
+    return KEY_REJECTED
+
+
 Ctx = Context[AppState, Any]
 
 # --- shared parameter types (the Field descriptions are what the model reads) ----------------
@@ -105,16 +118,17 @@ def _state(ctx: Ctx) -> AppState:
 
 
 @contextmanager
-def _tool_errors(nothing_cached: str) -> Iterator[None]:
-    """Map our error tree onto ToolError sentences (the key never appears in any of them)."""
+def _tool_errors(nothing_cached: str, st: AppState, athlete_id: str | None) -> Iterator[None]:
+    """Map our error tree onto ToolError sentences (the key never appears in any of them);
+    `athlete_id` is the tool's argument, told apart from the configured athlete on a 401/403."""
     try:
         yield
     except ToolError:
         raise
     except InputError as exc:
         raise ToolError(str(exc)) from None
-    except AuthenticationError:
-        raise ToolError(KEY_REJECTED) from None
+    except AuthenticationError as exc:
+        raise ToolError(rejected(athlete_id, st.athlete_id, exc.status)) from None
     except (NotFoundError, InvalidRequestError) as exc:
         raise ToolError(str(exc)) from None
     except UpstreamError as exc:
@@ -180,7 +194,7 @@ async def get_activities(
     activities are counted but hidden by Strava's API terms. Use an id with
     get_activity_details or get_activity_intervals."""
     st = _state(ctx)
-    with _tool_errors("No activity for this range"):
+    with _tool_errors("No activity for this range", st, athlete_id):
         b = await st.backend()
         athlete = resolve_athlete(athlete_id, st.athlete_id)
         rng = _range(st, start_date, end_date, -30, 0)
@@ -231,7 +245,7 @@ async def get_activity_details(
     h:mm, distance, elevation gain m, power (avg, normalized, intensity factor, FTP) W, HR
     (avg, max) bpm, training load, TRIMP, CTL/ATL after, RPE, feel, device, source, description."""
     st = _state(ctx)
-    with _tool_errors(f"Nothing about activity {activity_id}"):
+    with _tool_errors(f"Nothing about activity {activity_id}", st, athlete_id):
         b = await st.backend()
         athlete = resolve_athlete(athlete_id, st.athlete_id)
         activity_id = check_activity_id(activity_id)
@@ -263,7 +277,7 @@ async def get_activity_intervals(
     RECOVERY), label, start and duration m:ss, average and max power W, intensity % of FTP,
     average HR bpm, cadence rpm; then groups of similar intervals (e.g. 3 x 240s@280w)."""
     st = _state(ctx)
-    with _tool_errors(f"Nothing about the intervals of activity {activity_id}"):
+    with _tool_errors(f"Nothing about the intervals of activity {activity_id}", st, athlete_id):
         b = await st.backend()
         athlete = resolve_athlete(athlete_id, st.athlete_id)
         activity_id = check_activity_id(activity_id)
@@ -305,7 +319,7 @@ async def get_wellness_data(
     ramp rate, HRV ms, resting HR bpm, sleep h:mm, sleep score, weight kg, and soreness,
     fatigue, stress, mood, motivation on a 1-4 scale where 1 is good."""
     st = _state(ctx)
-    with _tool_errors("No wellness data for this range"):
+    with _tool_errors("No wellness data for this range", st, athlete_id):
         b = await st.backend()
         athlete = resolve_athlete(athlete_id, st.athlete_id)
         rng = _range(st, start_date, end_date, -30, 0)
@@ -355,7 +369,7 @@ async def get_events(
     next 30 days), oldest first, one line each: id, date, category, sport, name, planned time
     h:mm, distance, planned load. Use an id with get_event_by_id for the workout steps."""
     st = _state(ctx)
-    with _tool_errors("No calendar event for this range"):
+    with _tool_errors("No calendar event for this range", st, athlete_id):
         b = await st.backend()
         athlete = resolve_athlete(athlete_id, st.athlete_id)
         rng = _range(st, start_date, end_date, 0, 30)
@@ -399,7 +413,7 @@ async def get_event_by_id(
     intensity %, and the structured workout one step per line (e.g. '- 3x', '  - 12:00 90% FTP')
     or its description."""
     st = _state(ctx)
-    with _tool_errors(f"Nothing about event {event_id}"):
+    with _tool_errors(f"Nothing about event {event_id}", st, athlete_id):
         b = await st.backend()
         athlete = resolve_athlete(athlete_id, st.athlete_id)
         number = parse_event_id(event_id)
