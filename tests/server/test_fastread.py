@@ -3,6 +3,7 @@ data generation moves with every commit, whoever makes it."""
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -137,13 +138,17 @@ async def test_memo_forgets_on_commit_and_never_stores_a_raced_value(tmp_path: P
         await write(2.0)
         assert memo.get_now("ctl", ctl) == 2.0  # the commit made the old value unreachable
 
-        async def read_while_another_writes() -> float:
+        def read_while_another_writes() -> float:
             value = ctl()
-            await write(3.0)  # a commit lands while the value is being computed
+            # a commit by another connection lands while the value is being computed
+            with sqlite3.connect(path) as other:
+                other.execute(
+                    "UPDATE wellness SET payload = json_set(payload, '$.ctl', payload ->> '$.ctl' + 1)"
+                )
             return value
 
-        assert await memo.get("raced", read_while_another_writes) == 2.0
-        assert await memo.get("raced", read_while_another_writes) == 3.0  # not the stale 2.0
+        assert memo.get_now("raced", read_while_another_writes) == 2.0
+        assert memo.get_now("raced", read_while_another_writes) == 3.0  # not the stale 2.0
         assert GenerationMemo(None).get_now("x", lambda: 1) == 1  # no generation: no memo
     finally:
         reader.close()

@@ -15,7 +15,7 @@ with the computation can never leave a stale value behind.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -83,28 +83,9 @@ class GenerationMemo:
         self.hits = 0
         self.misses = 0
 
-    async def get(self, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
-        """The value for `key` computed against the current state of the cache."""
-        if self._generation is None:
-            return await compute()
-        before = self._generation()
-        if before != self._at:
-            self._values.clear()
-            self._at = before
-        elif key in self._values:
-            self.hits += 1
-            return cast(T, self._values[key])
-        self.misses += 1
-        value = await compute()
-        if self._generation() == before == self._at:  # nothing committed while computing
-            if len(self._values) >= self._max:
-                del self._values[next(iter(self._values))]
-            self._values[key] = value
-        return value
-
     def get_now(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """`get` for a synchronous `compute` (nothing can commit in between on this thread
-        unless another connection does, which the generation check after it notices)."""
+        """The value for `key` computed (synchronously) against the current state of the
+        cache; a value during whose computing another connection committed is not kept."""
         if self._generation is None:
             return compute()
         before = self._generation()

@@ -120,28 +120,17 @@ async def _sync(
             policy=RetryPolicy(total_seconds=settings.sync_retry_seconds, max_attempts=10),
         ) as client:
             service = SyncService(db, client, settings)
-            if console.is_terminal:
-                with _ProgressBar(console) as bar:
-                    return await service.sync(
-                        athlete_id,
-                        since,
-                        until,
-                        resources,
-                        full=full,
-                        with_intervals=with_intervals,
-                        events_until=events_until,
-                        progress=bar.update,
-                    )
-            return await service.sync(
-                athlete_id,
-                since,
-                until,
-                resources,
-                full=full,
-                with_intervals=with_intervals,
-                events_until=events_until,
-                progress=_PlainLines(console).update,
-            )
+            with _ProgressBar(console) if console.is_terminal else _PlainLines(console) as shown:
+                return await service.sync(
+                    athlete_id,
+                    since,
+                    until,
+                    resources,
+                    full=full,
+                    with_intervals=with_intervals,
+                    events_until=events_until,
+                    progress=shown.update,
+                )
     finally:
         await db.close()
 
@@ -187,6 +176,12 @@ class _PlainLines:
 
     def __init__(self, console: Console) -> None:
         self.console = console
+
+    def __enter__(self) -> _PlainLines:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
 
     def update(self, event: ProgressEvent) -> None:
         if event.kind == "planned":

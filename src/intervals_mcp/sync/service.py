@@ -144,6 +144,14 @@ class SyncService:
             return await repo.get_profile(self.db, athlete_id)
         return self._memo.get_now(("profile", athlete_id), lambda: r.get_profile(athlete_id))
 
+    def _plan(
+        self, resource: Resource, start: date, end: date, covered: dict[date, datetime], *, full: bool
+    ) -> list[Window]:
+        """The windows of [start, end] to fetch now, under this service's policy and clock."""
+        return plan_windows(
+            start, end, covered, self.today(), self.now(), self.policy, MAX_WINDOW_DAYS[resource], full=full
+        )
+
     # --- time -------------------------------------------------------------------------------
 
     def now(self) -> datetime:
@@ -173,16 +181,7 @@ class SyncService:
         cache holds nothing for the range; otherwise it is returned in `Freshness.error`.
         """
         covered = await self._coverage(athlete_id, resource, start, end)
-        windows = plan_windows(
-            start,
-            end,
-            covered,
-            self.today(),
-            self.now(),
-            self.policy,
-            MAX_WINDOW_DAYS[resource],
-            full=refresh,
-        )
+        windows = self._plan(resource, start, end, covered, full=refresh)
         results = await self._fetch_windows(client or self.client, resource, athlete_id, windows)
         error = next((r.error for r in results if r.error is not None), None)
         if windows and error is None:
@@ -476,17 +475,8 @@ class SyncService:
         progress: Progress | None,
     ) -> ResourceReport:
         began, requests_before = time.monotonic(), self.client.request_count
-        covered = await repo.coverage_days(self.db, athlete_id, resource, start, end)
-        windows = plan_windows(
-            start,
-            end,
-            covered,
-            self.today(),
-            self.now(),
-            self.policy,
-            MAX_WINDOW_DAYS[resource],
-            full=full,
-        )
+        covered = await self._coverage(athlete_id, resource, start, end)
+        windows = self._plan(resource, start, end, covered, full=full)
         report = ResourceReport(resource=resource, planned=len(windows))
         _emit(progress, ProgressEvent("planned", resource, len(windows), 0))
 
