@@ -38,11 +38,13 @@ class Settings(BaseSettings):
         populate_by_name=True,
     )
 
+    # The seed project's plain names work; the INTERVALS_ ones win when both are set, so a
+    # generic API_KEY meant for another service is never sent to Intervals.icu in their place.
     api_key: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("API_KEY", "INTERVALS_API_KEY")
+        default=None, validation_alias=AliasChoices("INTERVALS_API_KEY", "API_KEY")
     )
     athlete_id: str | None = Field(
-        default=None, validation_alias=AliasChoices("ATHLETE_ID", "INTERVALS_ATHLETE_ID")
+        default=None, validation_alias=AliasChoices("INTERVALS_ATHLETE_ID", "ATHLETE_ID")
     )
     base_url: str = Field(
         default=DEFAULT_BASE_URL, validation_alias=AliasChoices("INTERVALS_API_BASE_URL")

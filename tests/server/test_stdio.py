@@ -67,5 +67,5 @@ async def test_stdio_rejected_key_is_one_sentence(fake: FakeIntervals, tmp_path:
         await s.initialize()
         res = await s.call_tool("get_wellness_data", {})
     assert res.is_error
-    assert "Intervals.icu rejected the API key: check API_KEY" in text_of(res)
+    assert "Intervals.icu rejected the API key: check API_KEY and ATHLETE_ID" in text_of(res)
     assert "not-the-key-0000" not in text_of(res)

@@ -186,7 +186,9 @@ async def test_rejected_key(fake: FakeIntervals, tmp_path: Path, mode: str) -> N
     bad = make_settings(fake, tmp_path / "c.sqlite3", key="wrong-key-123")
     async with connect(bad, mode) as c:
         res = await call(c, "get_activities", MONTH)
-    assert sentence(res, "get_activities").startswith("Intervals.icu rejected the API key: check API_KEY")
+    assert sentence(res, "get_activities").startswith(
+        "Intervals.icu rejected the API key: check API_KEY and ATHLETE_ID"
+    )
     assert "wrong-key-123" not in text_of(res)
 
 

@@ -92,3 +92,13 @@ def test_invalid_setting_is_one_sentence(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("LOG_LEVEL", "LOUD")
     with pytest.raises(ConfigError, match="LOG_LEVEL"):
         load_settings()
+
+
+def test_specific_names_win_over_the_generic_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("API_KEY", "another-services-key")
+    monkeypatch.setenv("INTERVALS_API_KEY", SECRET)
+    monkeypatch.setenv("ATHLETE_ID", "i1")
+    monkeypatch.setenv("INTERVALS_ATHLETE_ID", "i2")
+    key, athlete = load_settings().require_credentials()
+    assert key.get_secret_value() == SECRET
+    assert athlete == "i2"

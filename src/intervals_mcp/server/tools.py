@@ -65,9 +65,11 @@ log = logging.getLogger(__name__)
 READ_ONLY = ToolAnnotations(
     read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=True
 )
+# A 403 for the configured athlete means a wrong key or a wrong ATHLETE_ID (Intervals.icu
+# answers both with "Access denied"), so the sentence names both.
 KEY_REJECTED = (
-    "Intervals.icu rejected the API key: check API_KEY in the server's environment (create a "
-    "key at intervals.icu, Settings, Developer Settings) and restart the server."
+    "Intervals.icu rejected the API key: check API_KEY and ATHLETE_ID in the server's environment "
+    "(both are at intervals.icu, Settings, Developer Settings) and restart the server."
 )
 MAX_LIMIT = 200
 
