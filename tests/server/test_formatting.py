@@ -223,6 +223,34 @@ def test_activity_list_over_budget_hints_next_end_date() -> None:
     assert "call again with end_date=2026-10-" in text
 
 
+def test_a_cut_activity_list_says_what_it_shows_and_loses_no_row() -> None:
+    """Two rides a day: the next call must start at the first row not shown (its day again),
+    and the header must count the rows actually shown, not the rows asked for."""
+    payloads = [
+        {**RIDE, "id": f"i{n}", "start_date_local": f"2026-10-{1 + n // 2:02d}T{7 + 11 * (n % 2):02d}:00:00"}
+        for n in range(30)
+    ]
+    listed, _, _ = f.split_activities(payloads, include_unnamed=False)
+    framed = f.format_activities(
+        athlete_id="i1",
+        start=date(2026, 10, 1),
+        end=date(2026, 10, 31),
+        listed=listed,
+        total=30,
+        stubs=[],
+        unnamed_skipped=0,
+        budget=f.PROVENANCE_ALLOWANCE + 950,  # cuts between the two rides of one day
+    )
+    text = framed.say("p")
+    shown = framed.shown
+    assert shown is not None and 0 < shown < 30 and shown % 2 == 1
+    assert f"showing {shown} of 30" in text
+    rows = [line for line in text.splitlines() if line.startswith("i") and not line.startswith("id |")]
+    assert len(rows) == shown
+    first_unshown_day = listed[shown].start_local[:10]
+    assert f"end_date={first_unshown_day} " in text
+
+
 def test_activity_details_only_present_fields() -> None:
     text = f.format_activity(RIDE).say(FRESH)
     assert text.splitlines()[0] == "Activity i145678901; fresh from Intervals.icu."

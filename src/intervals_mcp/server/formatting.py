@@ -138,6 +138,7 @@ class Framed:
     head: str
     rest: str = ""
     sourced: bool = True
+    shown: int | None = None  # table rows actually shown, when the table was cut to fit
 
     def say(self, provenance: str) -> str:
         head = f"{self.head}; {provenance}." if self.sourced else self.head
@@ -265,15 +266,19 @@ def format_activities(
         return Framed(head, "\n".join(out[1:]))
 
     def hint(kept: int) -> str:
-        last = listed[kept - 1].start_local if kept else None
-        until = (date.fromisoformat(last[:10]) - timedelta(days=1)).isoformat() if last else str(end)
+        # The first row not shown decides: its day again (some of that day may repeat), so
+        # nothing between the cut and the next call is skipped.
+        first_unshown = listed[kept].start_local if kept < len(listed) else None
+        until = first_unshown[:10] if first_unshown else str(end)
         return f"(output cut at {kept} rows: call again with end_date={until} for older ones)"
 
-    rows, _ = clip(table(listed, ACTIVITY_COLUMNS, keep=("id",)), budget_for(budget, *out), hint)
+    rows, kept = clip(table(listed, ACTIVITY_COLUMNS, keep=("id",)), budget_for(budget, *out), hint)
     out.extend(rows)
     if len(listed) < total:
         out.append(f"{total - len(listed)} older in range not shown: raise limit or narrow the dates.")
-    return Framed(head, "\n".join(out[1:]))
+    if kept < len(listed):
+        out[0] = head = head.replace(f"showing {len(listed)} of", f"showing {kept} of", 1)
+    return Framed(head, "\n".join(out[1:]), shown=kept)
 
 
 # --- one activity ----------------------------------------------------------------------------

@@ -219,19 +219,20 @@ async def get_activities(
                 unnamed_skipped=unnamed,
                 note=rng.note,
             )
+            shown = min(limit, len(listed)) if text.shown is None else text.shown
             return digests, _body(
                 text,
                 ActivitiesResult(
                     athlete_id=athlete,
                     start_date=str(rng.start),
                     end_date=str(rng.end),
-                    shown=min(limit, len(listed)),
+                    shown=shown,
                     total=len(listed),
                     strava_hidden=stubs,
                     unnamed_skipped=unnamed,
                     note=rng.note,
                     provenance=prov,
-                    activities=listed[:limit],
+                    activities=listed[:shown],
                 ),
             )
 
