@@ -335,9 +335,7 @@ async def test_events_run_ahead_of_the_history_range_when_asked(
     service: SyncService, fake: FakeIntervals, db: Database
 ) -> None:
     ahead = TODAY + timedelta(days=90)
-    report = await service.sync(
-        ATHLETE, TODAY - timedelta(days=30), TODAY, RESOURCES, events_until=ahead
-    )
+    report = await service.sync(ATHLETE, TODAY - timedelta(days=30), TODAY, RESOURCES, events_until=ahead)
     assert report.ok
     lists = dict(list_paths(fake))
     assert lists["events"]["newest"] == ahead.isoformat()
@@ -350,3 +348,31 @@ async def test_events_run_ahead_of_the_history_range_when_asked(
     ]
     assert planned
     assert len(planned) == len(expected)
+
+
+async def test_a_cached_record_follows_upstream_once_its_day_is_stale(
+    service: SyncService, fake: FakeIntervals, clock: Clock
+) -> None:
+    """Details come from the cached list row, but not forever: once the row's day is stale
+    its day is re-listed (one request), so renames and deletions upstream show."""
+    week = TODAY + timedelta(days=7)
+    await service.sync(ATHLETE, TODAY - timedelta(days=3), TODAY, ["activities", "events"], events_until=week)
+    first, today_, ahead = str(TODAY - timedelta(days=3)), str(TODAY), str(week)
+    activity = next(
+        a for a in fake.store.activities.values() if a["start_date_local"][:10] >= first and a.get("type")
+    )
+    event = next(e for e in fake.store.events.values() if today_ <= e["start_date_local"][:10] <= ahead)
+    fake.store.update_activity(activity["id"], name="Renamed upstream")
+    fake.store.delete_event(event["id"])
+
+    fake.clear_log()
+    row, fresh = await service.ensure_activity(ATHLETE, activity["id"])
+    assert row is not None and row.payload["name"] != "Renamed upstream"  # its day is still fresh
+    assert fresh.from_cache_only and fake.requests == []
+
+    clock.advance(minutes=11)  # recent and future days are stale now
+    row, fresh = await service.ensure_activity(ATHLETE, activity["id"])
+    assert row is not None and row.payload["name"] == "Renamed upstream"
+    assert fresh.fetched_windows == 1 and len(fake.requests) == 1
+    gone, _ = await service.ensure_event(ATHLETE, int(event["id"]))
+    assert gone is None

@@ -309,12 +309,26 @@ class SyncService:
         reread: Callable[[], Awaitable[R | None]],
         client: IntervalsClient | None,
     ) -> tuple[R | None, Freshness]:
-        """One record from its detail endpoint, through the cache: the cached copy unless
-        `refresh`; upstream's 404 removes it; other upstream failures keep the cached copy
-        and say why (or raise when there is none); a rejected key always raises."""
+        """One record through the cache: the cached copy once its day is fresh (a stale day is
+        re-listed first, so edits and deletions upstream show), else its detail endpoint.
+        Upstream's 404 removes it; other upstream failures keep the cached copy and say why
+        (or raise when there is none); a rejected key always raises."""
         kind = _RECORD_KIND[resource]
         if cached is not None and not refresh:
-            return cached, _record_freshness(kind, cached.local_date, cached.fetched_at, 0)
+            day = cached.local_date
+            try:
+                fr = await self.ensure_fresh(resource, athlete_id, day, day, client=client)
+            except AuthenticationError:
+                raise
+            except UpstreamError as exc:
+                return cached, _record_freshness(kind, day, cached.fetched_at, 0, exc)
+            if fr.fetched_windows == 0:
+                return cached, _record_freshness(kind, day, cached.fetched_at, 0, fr.error)
+            relisted = await reread()
+            if relisted is not None:
+                return relisted, _record_freshness(kind, day, fr.as_of, fr.fetched_windows)
+            # Gone from its day's list: deleted upstream, or moved to another day; the detail
+            # endpoint below tells which.
         fetched_at = self.now()
         try:
             payload = await fetch(client or self.client)
@@ -357,19 +371,10 @@ class SyncService:
         Raises NotFoundError for an unknown activity and InvalidRequestError for a Strava stub.
         """
         use = client or self.client
-        activity, found = await self.ensure_activity(athlete_id, activity_id, client=use)
+        # ensure_activity re-lists the activity's day when stale, so moved markers are noticed.
+        activity, _ = await self.ensure_activity(athlete_id, activity_id, client=use)
         if activity is None:
             raise NotFoundError(f"There is no activity {activity_id}: check the id.")
-        if found.from_cache_only:  # a cached copy: make sure its markers are current
-            try:
-                await self.ensure_fresh(
-                    "activities", athlete_id, activity.local_date, activity.local_date, client=use
-                )
-            except AuthenticationError:
-                raise
-            except UpstreamError as exc:  # the cached activity still answers
-                log.warning("Could not refresh activity %s: %s", activity_id, exc)
-            activity = await self._cached_activity(athlete_id, activity_id) or activity
         if activity.is_strava_stub:
             raise InvalidRequestError(strava_sentence(activity_id))
         markers = activity.markers
