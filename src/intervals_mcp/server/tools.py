@@ -59,6 +59,7 @@ from intervals_mcp.sync.reports import Freshness
 
 if TYPE_CHECKING:
     from intervals_mcp.server.backend import Backend  # imported for real on the first call
+    from intervals_mcp.sync.windows import Resource
 
 log = logging.getLogger(__name__)
 
@@ -174,6 +175,24 @@ def _range(
     return resolve_range(start, end, today=st.today(), default_start=default_start, default_end=default_end)
 
 
+async def _fresh_range(
+    st: AppState,
+    b: Backend,
+    resource: Resource,
+    athlete_id: str | None,
+    dates: tuple[str | None, str | None],
+    defaults: tuple[int, int],
+    refresh: bool,
+) -> tuple[str, DateRange, Provenance, str]:
+    """The shared start of the range tools: (athlete, range, provenance, its sentence) once
+    the range is fresh in the cache."""
+    athlete = resolve_athlete(athlete_id, st.athlete_id)
+    rng = _range(st, *dates, *defaults)
+    fr = await b.sync.ensure_fresh(resource, athlete, rng.start, rng.end, refresh=refresh, client=b.quick)
+    prov = _provenance(fr)
+    return athlete, rng, prov, fmt.provenance_text(prov, st.now())
+
+
 # --- the tools -------------------------------------------------------------------------------
 
 
@@ -198,13 +217,9 @@ async def get_activities(
     st = _state(ctx)
     with _tool_errors("No activity for this range", st, athlete_id):
         b = await st.backend()
-        athlete = resolve_athlete(athlete_id, st.athlete_id)
-        rng = _range(st, start_date, end_date, -30, 0)
-        fr = await b.sync.ensure_fresh(
-            "activities", athlete, rng.start, rng.end, refresh=refresh, client=b.quick
+        athlete, rng, prov, said = await _fresh_range(
+            st, b, "activities", athlete_id, (start_date, end_date), (-30, 0), refresh
         )
-        prov = _provenance(fr)
-        said = fmt.provenance_text(prov, st.now())
 
         def build() -> Built:
             digests, payloads = b.reader.payloads("activities", athlete, rng.start, rng.end)
@@ -324,13 +339,9 @@ async def get_wellness_data(
     st = _state(ctx)
     with _tool_errors("No wellness data for this range", st, athlete_id):
         b = await st.backend()
-        athlete = resolve_athlete(athlete_id, st.athlete_id)
-        rng = _range(st, start_date, end_date, -30, 0)
-        fr = await b.sync.ensure_fresh(
-            "wellness", athlete, rng.start, rng.end, refresh=refresh, client=b.quick
+        athlete, rng, prov, said = await _fresh_range(
+            st, b, "wellness", athlete_id, (start_date, end_date), (-30, 0), refresh
         )
-        prov = _provenance(fr)
-        said = fmt.provenance_text(prov, st.now())
 
         def build() -> Built:
             digests, days = b.reader.payloads("wellness", athlete, rng.start, rng.end)
@@ -374,13 +385,9 @@ async def get_events(
     st = _state(ctx)
     with _tool_errors("No calendar event for this range", st, athlete_id):
         b = await st.backend()
-        athlete = resolve_athlete(athlete_id, st.athlete_id)
-        rng = _range(st, start_date, end_date, 0, 30)
-        fr = await b.sync.ensure_fresh(
-            "events", athlete, rng.start, rng.end, refresh=refresh, client=b.quick
+        athlete, rng, prov, said = await _fresh_range(
+            st, b, "events", athlete_id, (start_date, end_date), (0, 30), refresh
         )
-        prov = _provenance(fr)
-        said = fmt.provenance_text(prov, st.now())
 
         def build() -> Built:
             digests, events = b.reader.payloads("events", athlete, rng.start, rng.end)
