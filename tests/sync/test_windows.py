@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from intervals_mcp.config import Settings
+from intervals_mcp.db.columns import each_day
 from intervals_mcp.sync.windows import (
     MAX_WINDOW_DAYS,
     FreshnessPolicy,
-    days,
     is_recent,
     is_stale,
     plan_windows,
@@ -26,7 +26,7 @@ BOUNDARY = TODAY - timedelta(days=14)  # first recent day
 
 
 def cover(start: date, end: date, at: datetime) -> dict[date, datetime]:
-    return dict.fromkeys(days(start, end), at)
+    return dict.fromkeys(each_day(start, end), at)
 
 
 def test_policy_from_settings() -> None:
@@ -118,7 +118,8 @@ def test_fresh_days_split_stale_runs() -> None:
 
 def test_single_day_windows_when_max_days_is_one() -> None:
     start, end = date(2026, 1, 1), date(2026, 1, 3)
-    assert plan_windows(start, end, {}, TODAY, NOW, POLICY, max_days=1) == [(d, d) for d in days(start, end)]
+    single = [(d, d) for d in each_day(start, end)]
+    assert plan_windows(start, end, {}, TODAY, NOW, POLICY, max_days=1) == single
 
 
 def test_empty_range_and_bad_max_days() -> None:

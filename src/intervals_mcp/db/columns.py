@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, date, datetime
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 JSONDict = dict[str, Any]
@@ -194,3 +195,9 @@ def profile_columns(payload: JSONDict) -> JSONDict:
         "name": _text(payload.get("name")),
         "timezone": _text(payload.get("timezone")),
     }
+
+
+def each_day(start: date, end: date) -> Iterator[date]:
+    """Every date from start to end, both inclusive (nothing if end < start)."""
+    for offset in range((end - start).days + 1):
+        yield start + timedelta(days=offset)

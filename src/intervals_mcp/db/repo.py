@@ -30,6 +30,7 @@ from intervals_mcp.db.columns import (
     JSONDict,
     activity_columns,
     canonical_json,
+    each_day,
     event_columns,
     marker,
     profile_columns,
@@ -178,12 +179,6 @@ class DbStatus:
 
 
 # --- pure helpers ---------------------------------------------------------------------------
-
-
-def each_day(start: date, end: date) -> Iterator[date]:
-    """Every date from start to end, both inclusive."""
-    for offset in range((end - start).days + 1):
-        yield start + timedelta(days=offset)
 
 
 def merge_day_ranges(days: Iterable[date]) -> list[tuple[date, date]]:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from intervals_mcp.api.client import IntervalsClient
 from intervals_mcp.config import Settings
 from intervals_mcp.db import repo
+from intervals_mcp.db.columns import each_day
 from intervals_mcp.db.engine import Database
 from intervals_mcp.db.generation import GenerationMemo
 from intervals_mcp.db.repo import ActivityRow, EventRow, IntervalsRow, ProfileRow, WindowChange
@@ -41,7 +42,6 @@ from intervals_mcp.sync.windows import (
     FreshnessPolicy,
     Resource,
     Window,
-    days,
     plan_windows,
 )
 
@@ -198,7 +198,7 @@ class SyncService:
             fetched_windows=sum(1 for r in results if r.error is None),
             as_of=min(covered.values()) if covered else None,
             error=error,
-            complete=all(d in covered for d in days(start, end)),
+            complete=all(d in covered for d in each_day(start, end)),
         )
 
     async def _fetch_windows(

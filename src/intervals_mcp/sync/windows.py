@@ -6,10 +6,12 @@ is the athlete's local date and `now` the current UTC time, both passed in so te
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
+
+from intervals_mcp.db.columns import each_day
 
 if TYPE_CHECKING:
     from intervals_mcp.config import Settings
@@ -68,12 +70,6 @@ def is_stale(
     return now - fetched_at >= ttl
 
 
-def days(start: date, end: date) -> Iterator[date]:
-    """Every day from start to end, both inclusive (nothing if end < start)."""
-    for offset in range((end - start).days + 1):
-        yield start + timedelta(days=offset)
-
-
 def stale_days(
     start: date,
     end: date,
@@ -83,7 +79,7 @@ def stale_days(
     policy: FreshnessPolicy,
 ) -> list[date]:
     """The days of [start, end] that are missing from the cache or stale, ascending."""
-    return [d for d in days(start, end) if is_stale(d, covered.get(d), today, now, policy)]
+    return [d for d in each_day(start, end) if is_stale(d, covered.get(d), today, now, policy)]
 
 
 def plan_windows(
@@ -108,7 +104,7 @@ def plan_windows(
     run_start: date | None = None
     run_end: date | None = None
     run_recent = False
-    for day in days(start, end):
+    for day in each_day(start, end):
         stale = full or is_stale(day, covered.get(day), today, now, policy)
         recent = is_recent(day, today, policy)
         if run_start is not None and run_end is not None:
