@@ -19,13 +19,12 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from intervals_mcp.api.client import IntervalsClient
-from intervals_mcp.api.retry import RetryPolicy
 from intervals_mcp.config import Settings
-from intervals_mcp.db.engine import Database, upgrade_database
+from intervals_mcp.db.engine import upgrade_database
 from intervals_mcp.fake import FakeIntervals, generate_athlete
+from intervals_mcp.sync.bulk import sync_history
+from intervals_mcp.sync.factory import Services
 from intervals_mcp.sync.reports import SyncReport
-from intervals_mcp.sync.service import SyncService
 
 KEY = "bench-key"
 ATHLETE = "i12345"
@@ -33,17 +32,13 @@ RESOURCES = ["activities", "wellness", "events"]
 
 
 async def sync_once(settings: Settings, start: date, end: date) -> SyncReport:
-    db = await Database.open(settings.db_path, upgrade=False)
+    """`intervals-mcp sync` as the CLI runs it (the athlete's own record is one request more)."""
+    services = await Services.open(settings, sync_attempts=10, upgrade=False)
     try:
-        async with IntervalsClient(
-            settings.base_url,
-            SecretStr(KEY),
-            timeout=settings.request_timeout,
-            policy=RetryPolicy(total_seconds=settings.sync_retry_seconds, max_attempts=10),
-        ) as client:
-            return await SyncService(db, client, settings).sync(ATHLETE, start, end, RESOURCES)
+        athlete = await services.athlete(interactive=False)
+        return await sync_history(services.records, athlete, start, end, RESOURCES)
     finally:
-        await db.close()
+        await services.close()
 
 
 def main() -> None:

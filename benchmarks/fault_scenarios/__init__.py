@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import itertools
 import socket
+import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -33,9 +34,12 @@ from intervals_mcp.api.client import IntervalsClient
 from intervals_mcp.api.retry import RetryPolicy
 from intervals_mcp.config import Settings
 from intervals_mcp.db.engine import Database
+from intervals_mcp.db.reader import CacheReader
 from intervals_mcp.fake import FakeIntervals, FakeStore
 from intervals_mcp.server.app import build_server
-from intervals_mcp.sync.service import SyncService
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests"))
+from sync.helpers import Harness, harness
 
 KEY = "bench-key"
 ATHLETE = "i12345"
@@ -128,10 +132,11 @@ class Lab:
     @asynccontextmanager
     async def service(
         self, db_path: Path, *, base_url: str | None = None, budget: float = 3.0
-    ) -> AsyncIterator[tuple[SyncService, Database, IntervalsClient]]:
+    ) -> AsyncIterator[tuple[Harness, CacheReader, IntervalsClient]]:
         """A sync service over a real SQLite file and a real client with a short retry budget."""
         url = base_url or self.fake.base_url
         db = await Database.open(db_path)
+        reader = db.open_reader()
         try:
             async with IntervalsClient(
                 url,
@@ -141,8 +146,9 @@ class Lab:
                     total_seconds=budget, base_delay=0.05, max_delay=0.2, min_attempt_seconds=0.2
                 ),
             ) as client:
-                yield SyncService(db, client, self.settings(db_path, base_url=url)), db, client
+                yield harness(db, reader, client, self.settings(db_path, base_url=url)), reader, client
         finally:
+            await reader.aclose()
             await db.close()
 
     @asynccontextmanager

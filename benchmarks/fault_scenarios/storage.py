@@ -125,7 +125,7 @@ async def full_disk(lab: Lab) -> Row:
     try:
         async with lab.service(path) as (service, _, _):
             try:
-                await service.sync(ATHLETE, SINCE, TODAY, ["activities", "wellness", "events"])
+                await service.sync(SINCE, TODAY, ["activities", "wellness", "events"])
                 first = "sync did not fail?!"
             except StorageError as exc:
                 first = str(exc).replace(str(path), "<db>")
@@ -135,7 +135,7 @@ async def full_disk(lab: Lab) -> Row:
     with sqlite3.connect(path) as conn:
         integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
     async with lab.service(path) as (service, _, _):
-        report = await service.sync(ATHLETE, SINCE, TODAY, ["activities", "wellness", "events"])
+        report = await service.sync(SINCE, TODAY, ["activities", "wellness", "events"])
     outcome = f"{short(first, 70)}; integrity {integrity}; next sync {'ok' if report.ok else 'FAILED'}"
     return Row(
         "sync, disk full",

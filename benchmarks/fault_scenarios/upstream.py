@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from fault_scenarios import TODAY, Lab, Row, Stopwatch, closed_port_url, scenario, short, tool_text
-from intervals_mcp.db import repo
+from intervals_mcp.db import queries
 from intervals_mcp.fake import Fault
 
 ATHLETE = "i12345"
@@ -28,13 +28,13 @@ async def _sync_through(
     url = None if fault is not None else closed_port_url()
     clock = Stopwatch()
     async with lab.service(lab.db_path(), base_url=url, budget=budget) as (service, db, client):
-        report = await service.sync(ATHLETE, START, END, ["activities"])
+        report = await service.sync(START, END, ["activities"])
         activities = report.resources["activities"]
         if report.ok:
             sent = _retries(lab, "/activities")
             outcome = f"retried {sent - activities.fetched}x then ok in {clock.seconds:.1f} s"
         else:
-            covered = await repo.coverage_days(db, ATHLETE, "activities", START, END)
+            covered = await queries.coverage(db, ATHLETE, "activities", START, END)
             outcome = f"gave up, {len(covered)} days marked covered: {short(str(report.errors[0]), 90)}"
         requests = client.request_count if url else len(lab.fake.requests)
     return Row(name, injected, outcome, requests, clock.seconds, "sync")
@@ -110,13 +110,13 @@ async def _damaged_refresh(lab: Lab, name: str, fault: Fault, injected: str) -> 
     """Sync, damage the refresh, and check the cached payloads did not move."""
     lab.fresh()
     async with lab.service(lab.db_path(), budget=1.0) as (service, db, _):
-        await service.sync(ATHLETE, START, END, ["activities"])
-        before = [r.payload for r in await repo.list_activities(db, ATHLETE, START, END, None)]
+        await service.sync(START, END, ["activities"])
+        before = [r.payload for r in await queries.records_in(db, "activities", ATHLETE, START, END)]
         lab.fake.clear_log()
         lab.fake.inject(fault)
         clock = Stopwatch()
-        fresh = await service.ensure_fresh("activities", ATHLETE, START, END, refresh=True)
-        after = [r.payload for r in await repo.list_activities(db, ATHLETE, START, END, None)]
+        fresh = await service.ensure_fresh("activities", START, END, refresh=True)
+        after = [r.payload for r in await queries.records_in(db, "activities", ATHLETE, START, END)]
     kept = "cache unchanged" if after == before else "CACHE OVERWRITTEN"
     why = f"refused: {short(str(fresh.error), 70)}" if fresh.error else "stored as sent"
     return Row(name, injected, f"{kept}, {why}", len(lab.fake.requests), clock.seconds, "sync")

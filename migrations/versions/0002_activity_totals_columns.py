@@ -2,7 +2,8 @@
 
 Moving time, distance and training load as columns, so weekly/monthly totals are one SQL
 aggregate instead of parsing thousands of payloads; an index for per-sport queries. Rows
-already cached are backfilled from their stored payload (numbers only, like db/columns.py).
+already cached are backfilled from their stored payload (numbers only, like db/columns.py),
+in Python so the migration runs on every database the cache supports.
 
 Revision ID: 0002
 Revises: 0001
@@ -36,19 +37,55 @@ def upgrade() -> None:
         )
 
     # ### end Alembic commands ###
-    op.execute(
-        "UPDATE activities SET "
-        f"moving_time = {_number('moving_time', integer=True)}, "
-        f"distance = {_number('distance')}, "
-        f"training_load = {_number('icu_training_load')}"
+    _backfill()
+
+
+def _number(value: object, *, integer: bool = False) -> float | int | None:
+    """A JSON number as db/columns.py reads it (booleans and text are not numbers)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return round(value) if integer else float(value)
+
+
+def _backfill() -> None:
+    """Fill the new columns from each cached payload, in Python so it runs on any database
+    (SQLite's json_extract has no portable twin)."""
+    activities = sa.table(
+        "activities",
+        sa.column("athlete_id", sa.String()),
+        sa.column("id", sa.String()),
+        sa.column("payload", sa.JSON()),
+        sa.column("moving_time", sa.Integer()),
+        sa.column("distance", sa.Float()),
+        sa.column("training_load", sa.Float()),
     )
-
-
-def _number(key: str, *, integer: bool = False) -> str:
-    value = f"json_extract(payload, '$.{key}')"
-    if integer:
-        value = f"CAST(round({value}) AS INTEGER)"
-    return f"CASE WHEN json_type(payload, '$.{key}') IN ('integer', 'real') THEN {value} END"
+    bind = op.get_bind()
+    rows = bind.execute(sa.select(activities.c.athlete_id, activities.c.id, activities.c.payload)).all()
+    updates = [
+        {
+            "b_athlete": athlete_id,
+            "b_id": activity_id,
+            "b_moving_time": _number(payload.get("moving_time"), integer=True),
+            "b_distance": _number(payload.get("distance")),
+            "b_training_load": _number(payload.get("icu_training_load")),
+        }
+        for athlete_id, activity_id, payload in rows
+        if isinstance(payload, dict)
+    ]
+    if updates:
+        bind.execute(
+            activities.update()
+            .where(
+                activities.c.athlete_id == sa.bindparam("b_athlete"),
+                activities.c.id == sa.bindparam("b_id"),
+            )
+            .values(
+                moving_time=sa.bindparam("b_moving_time"),
+                distance=sa.bindparam("b_distance"),
+                training_load=sa.bindparam("b_training_load"),
+            ),
+            updates,
+        )
 
 
 def downgrade() -> None:

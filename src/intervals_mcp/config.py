@@ -46,19 +46,17 @@ class Settings(BaseSettings):
     athlete_id: str | None = Field(
         default=None, validation_alias=AliasChoices("INTERVALS_ATHLETE_ID", "ATHLETE_ID")
     )
-    base_url: str = Field(
-        default=DEFAULT_BASE_URL, validation_alias=AliasChoices("INTERVALS_API_BASE_URL")
-    )
-    db_path: Path = Field(
-        default_factory=default_db_path, validation_alias=AliasChoices("INTERVALS_MCP_DB")
+    base_url: str = Field(default=DEFAULT_BASE_URL, validation_alias=AliasChoices("INTERVALS_API_BASE_URL"))
+    db_path: Path = Field(default_factory=default_db_path, validation_alias=AliasChoices("INTERVALS_MCP_DB"))
+    # The cache's database; when unset, the SQLite file `db_path` (INTERVALS_MCP_DB).
+    database_url_setting: str | None = Field(
+        default=None, validation_alias=AliasChoices("INTERVALS_MCP_DATABASE_URL")
     )
     log_level: LogLevel = Field(default="WARNING", validation_alias=AliasChoices("LOG_LEVEL"))
 
     # Freshness policy (see README, "Freshness"): recent and future windows go stale fast,
     # settled history slowly.
-    recent_days: int = Field(
-        default=14, ge=0, validation_alias=AliasChoices("INTERVALS_MCP_RECENT_DAYS")
-    )
+    recent_days: int = Field(default=14, ge=0, validation_alias=AliasChoices("INTERVALS_MCP_RECENT_DAYS"))
     recent_ttl_minutes: float = Field(
         default=10.0, gt=0, validation_alias=AliasChoices("INTERVALS_MCP_RECENT_TTL_MINUTES")
     )
@@ -95,6 +93,12 @@ class Settings(BaseSettings):
     @classmethod
     def _strip_base_url(cls, value: str) -> str:
         return value.strip().rstrip("/")
+
+    @property
+    def database_url(self) -> str:
+        """Where the cache lives: INTERVALS_MCP_DATABASE_URL, else `sqlite:///` + db_path."""
+        given = (self.database_url_setting or "").strip()
+        return given or f"sqlite:///{self.db_path}"
 
     def require_credentials(self) -> tuple[SecretStr, str]:
         """The key and athlete id, or a ConfigError naming the variable and where to get it."""

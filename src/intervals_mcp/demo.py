@@ -37,7 +37,6 @@ def run_demo() -> int:
     from rich.console import Console
 
     from intervals_mcp.config import load_settings
-    from intervals_mcp.db.engine import upgrade_database
     from intervals_mcp.fake import FakeIntervals, load_demo_athlete
 
     console = Console()
@@ -53,7 +52,6 @@ def run_demo() -> int:
             base_url=fake.base_url,
             db_path=Path(tmp) / "demo-cache.sqlite3",
         )
-        upgrade_database(settings.db_path)
         console.rule("[bold]intervals-mcp demo")
         console.print(
             f"Fake Intervals.icu at {fake.base_url} (athlete {fake.athlete_id}, "
@@ -105,40 +103,28 @@ async def _demo(settings: Settings, fake: FakeIntervals, console: Console, today
 
 async def _sync_history(settings: Settings, fake: FakeIntervals, console: Console, today: date) -> None:
     """Sync last year's history (up to a month ago), with a progress bar per resource."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from intervals_mcp.api.client import IntervalsClient
-    from intervals_mcp.db.engine import Database
-    from intervals_mcp.sync.service import ProgressEvent, SyncService
+    from intervals_mcp.cli.render import ProgressBar
+    from intervals_mcp.sync.bulk import sync_history
+    from intervals_mcp.sync.factory import Services
 
     start, end = today - timedelta(days=HISTORY_DAYS), today - timedelta(days=31)
     console.rule(f"sync {start} .. {end}")
-    db = await Database.open(settings.db_path)
     before = len(fake.requests)
     began = time.perf_counter()
+    services = await Services.open(settings)
     try:
-        api_key, athlete_id = settings.require_credentials()
-        async with IntervalsClient(settings.base_url, api_key) as client:
-            with Progress(
-                TextColumn("{task.description:<11}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("windows"),
-                TimeElapsedColumn(),
-                console=console,
-            ) as bar:
-                tasks: dict[str, Any] = {}
-
-                def progress(ev: ProgressEvent) -> None:
-                    if ev.resource not in tasks:
-                        tasks[ev.resource] = bar.add_task(ev.resource, total=ev.total_windows)
-                    bar.update(tasks[ev.resource], completed=ev.done_windows, total=ev.total_windows)
-
-                report = await SyncService(db, client, settings).sync(
-                    athlete_id, start, end, ["activities", "wellness", "events"], progress=progress
-                )
+        athlete = await services.athlete(interactive=False)
+        with ProgressBar(console) as bar:
+            report = await sync_history(
+                services.records,
+                athlete,
+                start,
+                end,
+                ["activities", "wellness", "events"],
+                progress=bar.update,
+            )
     finally:
-        await db.close()
+        await services.close()
     for name, res in report.resources.items():
         console.print(f"  {name:<11} {res.rows:>5} rows, {res.inserted} inserted, {res.requests} requests")
     console.print(

@@ -99,3 +99,7 @@ class StorageError(IntervalsMCPError):
 
 class InputError(IntervalsMCPError):
     """An argument is invalid; check the values given."""
+
+
+class OwnershipError(InputError):
+    """That record belongs to another athlete; ask with that athlete's id."""

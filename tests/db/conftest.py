@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from intervals_mcp.db.engine import Database
+from intervals_mcp.db.reader import CacheReader
 
 
 @pytest.fixture
@@ -27,3 +28,12 @@ async def db(db_path: Path, anyio_backend: str) -> AsyncIterator[Database]:
         yield database
     finally:
         await database.close()
+
+
+@pytest.fixture
+async def reader(db: Database) -> AsyncIterator[CacheReader]:
+    opened = db.open_reader()
+    try:
+        yield opened
+    finally:
+        await opened.aclose()

@@ -14,15 +14,11 @@ import anyio
 import pytest
 from db_factories import FETCHED, activity
 
-from intervals_mcp.db import repo
-from intervals_mcp.db.engine import (
-    HEAD_REVISION,
-    Database,
-    alembic_config,
-    current_revision,
-    reset_database,
-    upgrade_database,
-)
+from intervals_mcp.db import queries, writes
+from intervals_mcp.db.engine import HEAD_REVISION, Database, alembic_config, upgrade_database
+from intervals_mcp.db.sqlite import delete_files as reset_database
+from intervals_mcp.db.sqlite import path_of
+from intervals_mcp.db.sqlite import revision_of as current_revision
 from intervals_mcp.errors import StorageError
 
 pytestmark = pytest.mark.anyio
@@ -58,7 +54,7 @@ def test_upgrade_narrows_a_world_readable_file(tmp_path: Path) -> None:
 
 
 async def test_wal_and_pragmas_on_every_connection(db: Database) -> None:
-    await repo.replace_window(db, "activities", "i1", date(2026, 10, 1), date(2026, 10, 1), [], FETCHED)
+    await writes.replace_window(db, "activities", "i1", date(2026, 10, 1), date(2026, 10, 1), [], FETCHED)
     async with db.read() as conn:
         assert (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar() == "wal"
         assert (await conn.exec_driver_sql("PRAGMA busy_timeout")).scalar_one() >= 10_000
@@ -66,7 +62,7 @@ async def test_wal_and_pragmas_on_every_connection(db: Database) -> None:
         assert (await conn.exec_driver_sql("PRAGMA synchronous")).scalar() == 1  # NORMAL
     # SQLite gives its -wal/-shm files the database file's (owner-only) mode.
     for suffix in ("-wal", "-shm"):
-        side = Path(f"{db.path}{suffix}")
+        side = Path(f"{path_of(db.url)}{suffix}")
         assert _exists(side)
         assert _mode(side) == 0o600
 
@@ -153,8 +149,8 @@ async def test_open_without_upgrade_refuses_an_unmigrated_file(tmp_path: Path) -
 
 
 async def test_reset_deletes_the_file_and_its_companions(db: Database) -> None:
-    await repo.replace_window(db, "activities", "i1", date(2026, 10, 1), date(2026, 10, 1), [], FETCHED)
-    path = db.path
+    await writes.replace_window(db, "activities", "i1", date(2026, 10, 1), date(2026, 10, 1), [], FETCHED)
+    path = path_of(db.url)
     await db.close()
     reset_database(path)
     for suffix in ("", "-wal", "-shm", "-journal"):
@@ -196,15 +192,20 @@ async def test_two_processes_worth_of_writers_share_the_file(db_path: Path) -> N
         async def write(database: Database, athlete: str) -> None:
             for n in range(15):
                 day = date(2026, 1, 1 + n)
-                await repo.replace_window(
+                await writes.replace_window(
                     database, "activities", athlete, day, day, [activity(f"{athlete}-{n}", day)], FETCHED
                 )
 
         async with anyio.create_task_group() as tg:
             tg.start_soon(write, first, "i1")
             tg.start_soon(write, second, "i2")
-        assert await repo.count_activities(first, "i1", date(2026, 1, 1), date(2026, 1, 31)) == 15
-        assert await repo.count_activities(first, "i2", date(2026, 1, 1), date(2026, 1, 31)) == 15
+        reader = first.open_reader()
+        for athlete in ("i1", "i2"):
+            rows = await queries.records_in(
+                reader, "activities", athlete, date(2026, 1, 1), date(2026, 1, 31)
+            )
+            assert len(rows) == 15
+        await reader.aclose()
     finally:
         await first.close()
         await second.close()

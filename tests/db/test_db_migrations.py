@@ -15,20 +15,26 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
-from intervals_mcp.db import models, repo
+from intervals_mcp.db import models, queries
+from intervals_mcp.db.columns import payload_hash
 from intervals_mcp.db.engine import (
     HEAD_REVISION,
     Database,
-    alembic_config,
-    current_revision,
     open_engine,
     upgrade_connection,
     upgrade_database,
 )
+from intervals_mcp.db.engine import alembic_config as _alembic_config
+from intervals_mcp.db.sqlite import SQLITE, url_of
+from intervals_mcp.db.sqlite import revision_of as current_revision
 
 pytestmark = pytest.mark.anyio
 
 assert models.TABLES  # the tables are registered on SQLModel.metadata
+
+
+def alembic_config(path: Path | None = None) -> Any:
+    return _alembic_config(url_of(path) if path is not None else None)
 
 
 def _differences(path: Path) -> list[Any]:
@@ -104,25 +110,42 @@ _ACTIVITIES = [
 ]
 
 
+_WELLNESS = {"id": "2026-10-11", "restingHR": 47}
+_EVENT = {"id": 42, "category": "WORKOUT"}
+
+
 def _populate_at_0001(path: Path) -> None:
+    """Rows as 0001 stored them; digests are the app's (a row's digest names its payload)."""
     with sqlite3.connect(path) as conn:
         for athlete, act_id, day, start, typ, name, source, stub, payload in _ACTIVITIES:
             conn.execute(
                 "INSERT INTO activities (athlete_id, id, local_date, start_date_local, type, name, source,"
                 " is_strava_stub, icu_sync_date, analyzed, payload_hash, fetched_at, payload)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, 'h', ?, ?)",
-                (athlete, act_id, day, start, typ, name, source, stub, _STAMP, json.dumps(payload)),
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?)",
+                (
+                    athlete,
+                    act_id,
+                    day,
+                    start,
+                    typ,
+                    name,
+                    source,
+                    stub,
+                    payload_hash(payload),
+                    _STAMP,
+                    json.dumps(payload),
+                ),
             )
         conn.execute(
-            "INSERT INTO wellness VALUES ('i1', '2026-10-11', '2026-10-11', NULL, 'h', ?, ?)",
-            (_STAMP, json.dumps({"id": "2026-10-11", "restingHR": 47})),
+            "INSERT INTO wellness VALUES ('i1', '2026-10-11', '2026-10-11', NULL, ?, ?, ?)",
+            (payload_hash(_WELLNESS), _STAMP, json.dumps(_WELLNESS)),
         )
         conn.execute(
             "INSERT INTO events (athlete_id, id, local_date, start_date_local, end_date_local, category,"
             " type, name, updated, payload_hash, fetched_at, payload)"
             " VALUES ('i1', 42, '2026-10-14', '2026-10-14 00:00:00.000000', NULL, 'WORKOUT', 'Ride',"
-            " 'Sweet Spot', NULL, 'h', ?, ?)",
-            (_STAMP, json.dumps({"id": 42, "category": "WORKOUT"})),
+            " 'Sweet Spot', NULL, ?, ?, ?)",
+            (payload_hash(_EVENT), _STAMP, json.dumps(_EVENT)),
         )
         conn.execute(
             "INSERT INTO activity_intervals VALUES ('i1', 'i100', 'a', 'b', ?, ?)",
@@ -156,37 +179,49 @@ async def test_upgrading_a_populated_0001_database_loses_no_rows(tmp_path: Path)
     assert current_revision(path) == HEAD_REVISION
     assert _counts(path) == before
     db = await Database.open(path)
+    reader = db.open_reader()
     try:
-        rows = {r.id: r for r in await repo.list_activities(db, "i1", date(2026, 10, 1), date(2026, 10, 31))}
+        rows = {
+            r.id: r
+            for r in await queries.records_in(
+                reader, "activities", "i1", date(2026, 10, 1), date(2026, 10, 31)
+            )
+        }
         assert set(rows) == {"i100", "i101", "16358453283"}
         for athlete, act_id, *_, payload in _ACTIVITIES:
-            row = await repo.get_activity(db, act_id, athlete)
+            row = await queries.record(reader, "activities", athlete, act_id)
             assert row is not None and row.payload == payload
-        # 0002 backfilled the totals from the stored payloads, numbers only.
-        assert (rows["i100"].moving_time, rows["i100"].distance, rows["i100"].training_load) == (
-            3600,
-            30000.5,
-            55.0,
-        )
-        assert (rows["i101"].moving_time, rows["i101"].distance, rows["i101"].training_load) == (
-            2401,
-            None,
-            None,
-        )
+        # 0002 backfilled the totals from the stored payloads, numbers only (in Python, so the
+        # migration runs on any database).
+        with sqlite3.connect(path) as conn:
+            totals = {
+                r[0]: r[1:]
+                for r in conn.execute(
+                    "SELECT id, moving_time, distance, training_load FROM activities WHERE athlete_id = 'i1'"
+                )
+            }
+        assert totals == {
+            "i100": (3600, 30000.5, 55.0),
+            "i101": (2401, None, None),
+            "16358453283": (None, None, None),
+        }
         stub = rows["16358453283"]
-        assert stub.is_strava_stub and stub.moving_time is None
+        assert stub.is_strava_stub
         assert stub.fetched_at.tzinfo is not None
-        assert [w.id for w in await repo.list_wellness(db, "i1", date(2026, 10, 1), date(2026, 10, 31))] == [
-            "2026-10-11"
-        ]
-        assert (await repo.get_event(db, "i1", 42)) is not None
-        intervals = await repo.get_intervals(db, "i100", "i1")
+        wellness = await queries.records_in(reader, "wellness", "i1", date(2026, 10, 1), date(2026, 10, 31))
+        assert [w.id for w in wellness] == ["2026-10-11"]
+        assert (await queries.record(reader, "events", "i1", 42)) is not None
+        intervals = await queries.extra(reader, "intervals", "i1", "i100")
         assert intervals is not None and intervals.markers == ("a", "b")
-        profile = await repo.get_profile(db, "i1")
+        # 0003 gave intervals and profiles the same change marker as every other table.
+        assert intervals.digest == payload_hash({"id": "i100", "icu_intervals": []})
+        profile = await queries.profile(reader, "i1")
         assert profile is not None and profile.payload["sportSettings"] == [{"ftp": 265}]
-        covered = await repo.coverage_days(db, "i1", "activities", date(2026, 10, 1), date(2026, 10, 31))
+        assert profile.digest == payload_hash(profile.payload) and not profile.key_owner
+        covered = await queries.coverage(reader, "i1", "activities", date(2026, 10, 1), date(2026, 10, 31))
         assert sorted(covered) == [date(2026, 10, d) for d in range(10, 13)]
     finally:
+        await reader.aclose()
         await db.close()
 
 
@@ -204,7 +239,7 @@ def test_downgrade_to_0001_keeps_the_rows(tmp_path: Path) -> None:
 async def test_upgrade_on_a_connection_passed_in(tmp_path: Path) -> None:
     # How async code migrates an open database without asyncio.run inside env.py.
     path = tmp_path / "cache.sqlite3"
-    engine = open_engine(path)
+    engine = open_engine(url_of(path), SQLITE)
     try:
         async with engine.begin() as conn:
             await conn.run_sync(upgrade_connection)

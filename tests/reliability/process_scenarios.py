@@ -26,12 +26,12 @@ from mcp.client.stdio import stdio_client
 from mcp.types import CallToolResult
 from pydantic import SecretStr
 
+from intervals_mcp.cli.runner import SyncRequest, run_sync
 from intervals_mcp.config import load_settings
 from intervals_mcp.db.engine import upgrade_database
 from intervals_mcp.fake import FakeIntervals, Fault
-from intervals_mcp.sync.runner import run_sync
 from sync.helpers import store_range
-from sync.processes import check_consistent, child_env, windows_left
+from sync.processes import check_consistent, child_env, window_requests, windows_left
 
 from .stdio_support import (
     API_KEY,
@@ -111,15 +111,10 @@ def resume(fake: FakeIntervals, db_path: Path) -> int:
     settings = load_settings(
         api_key=SecretStr(API_KEY), athlete_id=ATHLETE, base_url=fake.base_url, db_path=db_path
     )
-    return run_sync(
-        settings,
-        athlete_id=ATHLETE,
-        since=start,
-        until=end,
-        resources=RESOURCES,
-        full=False,
-        with_intervals=False,
+    request = SyncRequest(
+        athlete_id=ATHLETE, since=str(start), days=None, until=str(end), resources=RESOURCES
     )
+    return run_sync(settings, request)
 
 
 def copy_db(template: Path, to: Path) -> None:
@@ -171,7 +166,7 @@ def kill_lane(lane: Lane, seed: int, kills_wanted: int, template: Path, workdir:
             resume_fake.clear_log()
             assert resume(resume_fake, db_path) == 0
             assert check_consistent(db_path, resume_fake.store) == all_days
-            assert len(resume_fake.requests) == left, (
+            assert len(window_requests(resume_fake.requests)) == left, (
                 f"the next sync fetches exactly the {left} windows not yet saved, not "
                 f"{[(q.path, q.query) for q in resume_fake.requests]}"
             )
@@ -188,7 +183,8 @@ def kill_syncs(lanes: list[Lane], workdir: Path, kills: int, seed: int) -> list[
     """`kills` SIGKILLs split over the lanes, run at once (each lane its own fakes and cache
     files): the time goes in waiting on the paced requests, so lanes add up to less."""
     per_lane = -(-kills // len(lanes))
-    template = upgrade_database(workdir / "empty.sqlite3")
+    template = workdir / "empty.sqlite3"
+    upgrade_database(template)
     with ThreadPoolExecutor(len(lanes)) as pool:
         running = [
             pool.submit(kill_lane, lane, seed + i, per_lane, template, workdir / f"lane-{i}")

@@ -27,6 +27,7 @@ from mcp import Client
 
 from intervals_mcp.fake import FakeIntervals, FakeStore
 from intervals_mcp.server.app import http_security
+from intervals_mcp.server.tools import TOOLS
 
 KEY = "sk-HTTP-CANARY-0b9d4e7a31c6f852"
 START_SECONDS = 20.0
@@ -208,7 +209,7 @@ def test_a_whole_session_over_http_and_its_debug_log_has_no_key(http_server: Htt
     async def session() -> Any:
         with anyio.fail_after(20):
             async with Client(http_server.url) as client:
-                assert len((await client.list_tools()).tools) == 6
+                assert len((await client.list_tools()).tools) == len(TOOLS)
                 return await client.call_tool("get_wellness_data", {"refresh": True})
 
     result = anyio.run(session)

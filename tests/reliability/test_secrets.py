@@ -25,11 +25,11 @@ from mcp import Client, ClientSession
 from mcp.client.stdio import stdio_client
 from pydantic import SecretStr
 
+from intervals_mcp.cli.runner import SyncRequest, run_sync
 from intervals_mcp.config import Settings, load_settings
 from intervals_mcp.db.engine import upgrade_database
 from intervals_mcp.fake import FakeIntervals, FakeStore, Fault
 from intervals_mcp.server.app import build_server
-from intervals_mcp.sync.runner import run_sync
 from server.test_stdio import params
 
 from .conftest import RELIABILITY_TODAY, closed_port_url
@@ -146,12 +146,11 @@ def test_in_process_sync_tools_and_errors_never_show_the_key(
     db = tmp_path / "cache.sqlite3"
     good = settings_for(fake.base_url, db)
     codes = [
-        run_sync(good, athlete_id="i12345", since=RELIABILITY_TODAY - timedelta(days=30),
-                 until=RELIABILITY_TODAY, resources=["activities", "wellness", "events"],
-                 full=False, with_intervals=False),
-        run_sync(settings_for(fake.base_url, db, WRONG_KEY), athlete_id="i12345",
-                 since=RELIABILITY_TODAY - timedelta(days=7), until=RELIABILITY_TODAY,
-                 resources=["wellness"], full=True, with_intervals=False),
+        run_sync(good, SyncRequest("i12345", str(RELIABILITY_TODAY - timedelta(days=30)), None,
+                                   str(RELIABILITY_TODAY), ["activities", "wellness", "events"])),
+        run_sync(settings_for(fake.base_url, db, WRONG_KEY),
+                 SyncRequest("i12345", str(RELIABILITY_TODAY - timedelta(days=7)), None,
+                             str(RELIABILITY_TODAY), ["wellness"], full=True)),
     ]  # fmt: skip
     assert codes[0] == 0 and codes[1] != 0
     upgrade_database(db)
@@ -225,9 +224,9 @@ def test_the_cache_file_is_owner_only_even_with_a_permissive_umask(
     db = tmp_path / "cache.sqlite3"
     old = os.umask(0)
     try:
-        code = run_sync(settings_for(fake.base_url, db), athlete_id="i12345",
-                        since=RELIABILITY_TODAY - timedelta(days=3), until=RELIABILITY_TODAY,
-                        resources=["wellness"], full=False, with_intervals=False)  # fmt: skip
+        code = run_sync(settings_for(fake.base_url, db),
+                        SyncRequest("i12345", str(RELIABILITY_TODAY - timedelta(days=3)), None,
+                                    str(RELIABILITY_TODAY), ["wellness"]))  # fmt: skip
     finally:
         os.umask(old)
     assert code == 0

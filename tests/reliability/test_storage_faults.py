@@ -1,8 +1,9 @@
 """The cache file going wrong: damaged, not writable, or its disk full.
 
-Each case ends in one line naming the file and the way out (for `sync`, `status` and `serve`
-as real child processes, and as a ToolError for a tool call), and a full disk never leaves a
-day marked covered without its rows: the next sync after space is freed completes.
+Each case ends in one line naming the file and the way out (for `sync` and `status` as real
+child processes, and as a ToolError for every tool call of a `serve` that answered its
+handshake), and a full disk never leaves a day marked covered without its rows: the next sync
+after space is freed completes.
 
 The full disk is shown twice: honestly simulated everywhere with SQLite's own limit
 (`PRAGMA max_page_count` on every connection the sync takes, which fails writes with the same
@@ -22,16 +23,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mcp import Client
+from mcp import Client, ClientSession
+from mcp.client.stdio import stdio_client
 from pydantic import SecretStr
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from intervals_mcp.cli.runner import SyncRequest, run_sync
 from intervals_mcp.config import Settings
 from intervals_mcp.db.engine import upgrade_database
 from intervals_mcp.fake import FakeIntervals
 from intervals_mcp.server.app import build_server
-from intervals_mcp.sync.runner import run_sync
 from server.conftest import make_settings, sentence
 from sync.processes import check_consistent, child_env
 
@@ -39,6 +41,7 @@ from .conftest import RELIABILITY_ATHLETE as ATHLETE
 from .conftest import RELIABILITY_KEY as KEY
 from .conftest import RELIABILITY_TODAY as TODAY
 from .conftest import assert_one_sentence
+from .stdio_support import serve_params
 
 RESET = "intervals-mcp db reset"
 SINCE = TODAY - timedelta(days=150)
@@ -84,7 +87,9 @@ def run_all(env: dict[str, str], cwd: Path, *commands: tuple[str, ...]) -> list[
     return [finish(p) for p in procs]
 
 
-FAILING = (("sync", "--since", str(SINCE)), ("status",), ("serve",))
+FAILING = (("sync", "--since", str(SINCE)), ("status",))
+"""Commands that stop with one line; `serve` instead answers the handshake and says it on every
+tool call (Claude Desktop would show only "Connection closed")."""
 
 
 # --- a damaged file -----------------------------------------------------------------------
@@ -113,6 +118,21 @@ def test_a_damaged_cache_names_its_path_and_reset_then_reset_rebuilds(
 
 
 @pytest.mark.anyio
+async def test_serve_on_a_damaged_cache_answers_the_handshake_and_says_it_on_each_call(
+    quiet_fake: FakeIntervals, tmp_path: Path
+) -> None:
+    db_path = tmp_path / "cache.sqlite3"
+    db_path.write_bytes(b"this is not a database, just somebody's notes\n" * 100)
+    async with stdio_client(serve_params(quiet_fake, db_path)) as (r, w), ClientSession(r, w) as session:
+        await session.initialize()
+        for tool in ("get_activities", "get_events"):
+            message = sentence(await session.call_tool(tool, {}), tool)
+            assert str(db_path) in message and RESET in message and "damaged" in message
+            assert_one_sentence(message)
+    assert quiet_fake.requests == []
+
+
+@pytest.mark.anyio
 async def test_a_tool_call_on_a_damaged_cache_is_a_tool_error_with_the_way_out(
     quiet_fake: FakeIntervals, tmp_path: Path
 ) -> None:
@@ -137,8 +157,7 @@ def test_a_cache_path_under_a_regular_file_is_one_line(quiet_fake: FakeIntervals
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("a file where a directory should be\n")
     db_path = blocker / "cache.sqlite3"
-    commands = (FAILING[0], FAILING[2])  # `status` opens the file the same way `serve` does
-    for code, out, err in run_all(child_env(quiet_fake, db_path), tmp_path, *commands):
+    for code, out, err in run_all(child_env(quiet_fake, db_path), tmp_path, *FAILING):
         assert code in (1, 2), err
         line = one_error_line(err)
         assert str(db_path) in line and ("INTERVALS_MCP_DB" in line or "--db" in line), line
@@ -218,14 +237,8 @@ def sync_settings(fake: FakeIntervals, db_path: Path) -> Settings:
 
 
 def sync_args() -> dict[str, Any]:
-    return {
-        "athlete_id": ATHLETE,
-        "since": SINCE,
-        "until": TODAY,
-        "resources": ["activities", "wellness", "events"],
-        "full": False,
-        "with_intervals": False,
-    }
+    request = SyncRequest(ATHLETE, str(SINCE), None, str(TODAY), ["activities", "wellness", "events"])
+    return {"request": request}
 
 
 def test_a_full_disk_during_sync_stops_cleanly_and_the_next_sync_completes(

@@ -27,8 +27,9 @@ from pydantic import SecretStr
 from intervals_mcp.api.client import IntervalsClient
 from intervals_mcp.api.retry import RetryPolicy
 from intervals_mcp.config import Settings
-from intervals_mcp.db import repo
+from intervals_mcp.db import queries
 from intervals_mcp.db.engine import Database
+from intervals_mcp.db.reader import CacheReader
 from intervals_mcp.errors import (
     InvalidResponseError,
     RateLimitedError,
@@ -39,8 +40,8 @@ from intervals_mcp.errors import (
 )
 from intervals_mcp.fake import FakeIntervals, Fault, FaultKind
 from intervals_mcp.server.app import build_server
-from intervals_mcp.sync.service import SyncService
 from server.conftest import make_settings, sentence, text_of
+from sync.helpers import Harness, harness
 
 from .conftest import (
     RELIABILITY_ATHLETE as ATHLETE,
@@ -70,9 +71,10 @@ def quick_policy(total: float = 3.0) -> RetryPolicy:
 @asynccontextmanager
 async def service_for(
     base_url: str, db_path: Path, *, budget: float = 3.0
-) -> AsyncIterator[tuple[SyncService, Database]]:
+) -> AsyncIterator[tuple[Harness, CacheReader]]:
     settings = Settings(api_key=SecretStr(KEY), athlete_id=ATHLETE, base_url=base_url, db_path=db_path)
     db = await Database.open(db_path)
+    reader = db.open_reader()
     try:
         async with IntervalsClient(
             base_url,
@@ -82,8 +84,9 @@ async def service_for(
             requests_per_second=1000.0,
             burst=100,
         ) as client:
-            yield SyncService(db, client, settings), db
+            yield harness(db, reader, client, settings), reader
     finally:
+        await reader.aclose()
         await db.close()
 
 
@@ -98,12 +101,11 @@ async def tools(settings: Settings) -> AsyncIterator[Client]:
         yield client
 
 
-async def cached(db: Database) -> dict[str, dict[Any, Any]]:
+async def cached(reader: CacheReader) -> dict[str, dict[Any, Any]]:
     """Every cached payload of the month, per resource."""
     return {
-        "activities": {r.id: r.payload for r in await repo.list_activities(db, ATHLETE, START, END, None)},
-        "wellness": {r.id: r.payload for r in await repo.list_wellness(db, ATHLETE, START, END)},
-        "events": {r.id: r.payload for r in await repo.list_events(db, ATHLETE, START, END)},
+        resource: {r.id: r.payload for r in await queries.records_in(reader, resource, ATHLETE, START, END)}
+        for resource in ("activities", "wellness", "events")
     }
 
 
@@ -140,16 +142,14 @@ async def test_sync_retries_a_passing_fault_and_stores_the_good_answer(
 ) -> None:
     fault = TRANSIENT[name]
     quiet_fake.inject(replace(fault, path_contains="/activities"))
-    async with service_for(quiet_fake.base_url, tmp_path / "cache.sqlite3") as (service, db):
-        report = await service.sync(ATHLETE, START, END, ["activities", "wellness", "events"])
+    async with service_for(quiet_fake.base_url, tmp_path / "cache.sqlite3") as (service, reader):
+        report = await service.sync(START, END, ["activities", "wellness", "events"])
         assert report.ok, report.errors
         statuses = requests_to(quiet_fake, "/activities")
         windows = report.resources["activities"].fetched
         assert len(statuses) == fault.times + windows, statuses  # each fault retried, then successes
-        got = await cached(db)
-    expected = {
-        a["id"] for a in quiet_fake.store.activities.values() if START <= _day(a) <= END
-    }
+        got = await cached(reader)
+    expected = {a["id"] for a in quiet_fake.store.activities.values() if START <= _day(a) <= END}
     assert set(got["activities"]) == expected and expected
 
 
@@ -192,19 +192,27 @@ async def test_sync_gives_up_with_one_sentence_and_marks_nothing_covered(
     base_url = quiet_fake.base_url if fault is not None else closed_port_url()
     if fault is not None:
         quiet_fake.inject(replace(fault, path_contains="/wellness"))
-    async with service_for(base_url, tmp_path / "cache.sqlite3", budget=1.0) as (service, db):
-        report = await service.sync(ATHLETE, START, END, ["wellness"])
+    async with service_for(base_url, tmp_path / "cache.sqlite3", budget=1.0) as (service, reader):
+        report = await service.sync(START, END, ["wellness"])
         wellness = report.resources["wellness"]
         assert not report.ok and wellness.fetched == 0 and wellness.failed == wellness.planned >= 1
         for error in report.errors:
             assert isinstance(error, error_type), repr(error)
             assert_one_sentence(str(error))
-        assert await repo.coverage_days(db, ATHLETE, "wellness", START, END) == {}
-        assert await repo.list_wellness(db, ATHLETE, START, END) == []
+        assert await queries.coverage(reader, ATHLETE, "wellness", START, END) == {}
+        assert await queries.records_in(reader, "wellness", ATHLETE, START, END) == []
 
 
-@pytest.mark.parametrize("name", ["429 storm without Retry-After", "503 for good", "HTML page for good",
-                                  "hang for good", "connection refused"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "429 storm without Retry-After",
+        "503 for good",
+        "HTML page for good",
+        "hang for good",
+        "connection refused",
+    ],
+)
 async def test_a_tool_call_without_cache_gives_one_sentence_tool_error(
     name: str, quiet_fake: FakeIntervals, tmp_path: Path
 ) -> None:
@@ -237,17 +245,17 @@ DAMAGE = {
 async def test_a_damaged_refresh_keeps_the_cached_rows(
     name: str, quiet_fake: FakeIntervals, tmp_path: Path
 ) -> None:
-    async with service_for(quiet_fake.base_url, tmp_path / "cache.sqlite3", budget=0.5) as (service, db):
-        assert (await service.sync(ATHLETE, START, END, ["activities", "events"])).ok
-        before = await cached(db)
+    async with service_for(quiet_fake.base_url, tmp_path / "cache.sqlite3", budget=0.5) as (service, reader):
+        assert (await service.sync(START, END, ["activities", "events"])).ok
+        before = await cached(reader)
         assert before["activities"] and before["events"]
         quiet_fake.inject(DAMAGE[name])
         for resource in ("activities", "events"):
-            fresh = await service.ensure_fresh(resource, ATHLETE, START, END, refresh=True)
+            fresh = await service.ensure_fresh(resource, START, END, refresh=True)
             assert isinstance(fresh.error, InvalidResponseError), (resource, fresh)
             assert fresh.complete and fresh.fetched_windows == 0
             assert_one_sentence(str(fresh.error))
-        assert await cached(db) == before
+        assert await cached(reader) == before
 
 
 @pytest.mark.parametrize("name", ["null fields", "missing fields", "truncated JSON", "HTML error page"])
@@ -281,18 +289,18 @@ async def test_single_records_with_damage_keep_the_cached_copy(
 ) -> None:
     activity_id = recent_activity_id(quiet_fake)
     event_id = next(iter(quiet_fake.store.events))
-    async with service_for(quiet_fake.base_url, tmp_path / "cache.sqlite3") as (service, db):
-        activity, _ = await service.ensure_activity(ATHLETE, activity_id)
-        event, _ = await service.ensure_event(ATHLETE, int(event_id))
+    async with service_for(quiet_fake.base_url, tmp_path / "cache.sqlite3") as (service, reader):
+        activity, _ = await service.ensure_record("activities", activity_id)
+        event, _ = await service.ensure_record("events", int(event_id))
         assert activity is not None and event is not None
         quiet_fake.inject(Fault(kind="missing_fields", times=2))
 
-        again, fresh = await service.ensure_activity(ATHLETE, activity_id, refresh=True)
+        again, fresh = await service.ensure_record("activities", activity_id, refresh=True)
         assert again == activity and isinstance(fresh.error, InvalidResponseError)
         assert_one_sentence(str(fresh.error))
-        same, fresh = await service.ensure_event(ATHLETE, int(event_id), refresh=True)
+        same, fresh = await service.ensure_record("events", int(event_id), refresh=True)
         assert same == event and isinstance(fresh.error, InvalidResponseError)
-        assert (await repo.get_activity(db, activity_id, ATHLETE)) == activity
+        assert (await queries.record(reader, "activities", ATHLETE, activity_id)) == activity
 
 
 # --- legitimate variations are stored as sent ---------------------------------------------
@@ -303,18 +311,16 @@ async def test_extra_null_and_absent_fields_of_a_whole_record_are_kept(
 ) -> None:
     store = quiet_fake.store
     extra_id, nulled_id, sparse_id = sorted(
-        a["id"]
-        for a in store.activities.values()
-        if START <= _day(a) <= END and a.get("source") != "STRAVA"
+        a["id"] for a in store.activities.values() if START <= _day(a) <= END and a.get("source") != "STRAVA"
     )[:3]
     with store.lock:
         store.activities[extra_id]["brand_new_metric"] = {"value": 42, "unit": "W"}
         store.activities[nulled_id].update(name=None, icu_training_load=None, average_heartrate=None)
         for key in ("distance", "average_watts"):
             store.activities[sparse_id].pop(key, None)
-    async with service_for(quiet_fake.base_url, tmp_path / "cache.sqlite3") as (service, db):
-        assert (await service.sync(ATHLETE, START, END, ["activities"])).ok
-        got = (await cached(db))["activities"]
+    async with service_for(quiet_fake.base_url, tmp_path / "cache.sqlite3") as (service, reader):
+        assert (await service.sync(START, END, ["activities"])).ok
+        got = (await cached(reader))["activities"]
     assert got[extra_id]["brand_new_metric"] == {"value": 42, "unit": "W"}
     assert got[nulled_id]["name"] is None and got[nulled_id]["icu_training_load"] is None
     assert "distance" not in got[sparse_id] and got[sparse_id]["start_date_local"]
@@ -324,31 +330,31 @@ async def test_extra_null_and_absent_fields_of_a_whole_record_are_kept(
 async def test_a_record_without_its_id_rejects_the_window(
     kind: FaultKind, quiet_fake: FakeIntervals, tmp_path: Path
 ) -> None:
-    async with service_for(quiet_fake.base_url, tmp_path / "cache.sqlite3") as (service, db):
-        assert (await service.sync(ATHLETE, START, END, ["activities"])).ok
-        before = await cached(db)
+    async with service_for(quiet_fake.base_url, tmp_path / "cache.sqlite3") as (service, reader):
+        assert (await service.sync(START, END, ["activities"])).ok
+        before = await cached(reader)
         store = quiet_fake.store
         with store.lock:  # upstream renamed everything: the good rows would change if stored
             for activity_id in before["activities"]:
                 store.activities[activity_id]["name"] = "Renamed upstream"
         quiet_fake.inject(Fault(kind=kind, fields=frozenset({"id"}), path_contains="/activities", times=9))
-        fresh = await service.ensure_fresh("activities", ATHLETE, START, END, refresh=True)
+        fresh = await service.ensure_fresh("activities", START, END, refresh=True)
         assert isinstance(fresh.error, InvalidResponseError)
         assert "has no id" in str(fresh.error)
         assert_one_sentence(str(fresh.error))
-        assert await cached(db) == before  # not even the good rows of that window moved
+        assert await cached(reader) == before  # not even the good rows of that window moved
 
 
 async def test_a_damaged_wellness_day_keeping_its_date_is_upstream_truth(
     quiet_fake: FakeIntervals, tmp_path: Path
 ) -> None:
     """A wellness record's id *is* its date, so a day of nulls is a day with nothing recorded."""
-    async with service_for(quiet_fake.base_url, tmp_path / "cache.sqlite3") as (service, db):
-        assert (await service.sync(ATHLETE, TODAY, TODAY, ["wellness"])).ok
+    async with service_for(quiet_fake.base_url, tmp_path / "cache.sqlite3") as (service, reader):
+        assert (await service.sync(TODAY, TODAY, ["wellness"])).ok
         quiet_fake.inject(Fault(kind="null_fields", times=1))
-        fresh = await service.ensure_fresh("wellness", ATHLETE, TODAY, TODAY, refresh=True)
+        fresh = await service.ensure_fresh("wellness", TODAY, TODAY, refresh=True)
         assert fresh.error is None
-        (day,) = await repo.list_wellness(db, ATHLETE, TODAY, TODAY)
+        (day,) = await queries.records_in(reader, "wellness", ATHLETE, TODAY, TODAY)
     assert day.payload["id"] == str(TODAY)
     assert all(v is None for k, v in day.payload.items() if k != "id")
 

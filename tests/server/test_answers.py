@@ -3,47 +3,67 @@ every call composes the memoised body with its own provenance."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Awaitable, Callable, Hashable
+from typing import TypeVar
 
+import pytest
 from mcp.types import TextContent
 
 from intervals_mcp.server.answers import AnswerMemo, Body, compose
 from intervals_mcp.server.formatting import Framed
 from intervals_mcp.server.schemas import Provenance
 
+V = TypeVar("V")
 
-def test_an_answer_is_reused_only_for_the_same_records() -> None:
+
+def built(
+    make: Callable[[], tuple[Hashable | None, V]],
+) -> Callable[[], Awaitable[tuple[Hashable | None, V]]]:
+    """An async builder returning what `make` returns."""
+
+    async def build() -> tuple[Hashable | None, V]:
+        return make()
+
+    return build
+
+
+@pytest.mark.anyio
+async def test_an_answer_is_reused_only_for_the_same_records() -> None:
     memo: AnswerMemo[str] = AnswerMemo()
-    built: list[str] = []
+    made: list[str] = []
 
     def build(digest: Hashable, text: str) -> tuple[Hashable | None, str]:
-        built.append(text)
+        made.append(text)
         return digest, text
 
-    assert memo.get("k", ("a", "b"), lambda: build(("a", "b"), "v1")) == "v1"
-    assert memo.get("k", ("a", "b"), lambda: build(("a", "b"), "never")) == "v1"
-    assert memo.get("k", ("a", "c"), lambda: build(("a", "c"), "v2")) == "v2"  # a record changed
-    assert memo.get("other", ("a", "b"), lambda: build(("a", "b"), "v3")) == "v3"  # another question
-    assert built == ["v1", "v2", "v3"] and memo.hits == 1
+    assert await memo.get("k", ("a", "b"), built(lambda: build(("a", "b"), "v1"))) == "v1"
+    assert await memo.get("k", ("a", "b"), built(lambda: build(("a", "b"), "never"))) == "v1"
+    assert await memo.get("k", ("a", "c"), built(lambda: build(("a", "c"), "v2"))) == "v2"  # a record changed
+    assert (
+        await memo.get("other", ("a", "b"), built(lambda: build(("a", "b"), "v3"))) == "v3"
+    )  # another question
+    assert made == ["v1", "v2", "v3"] and memo.hits == 1
 
 
-def test_an_answer_is_stored_under_the_digest_it_was_built_from() -> None:
+@pytest.mark.anyio
+async def test_an_answer_is_stored_under_the_digest_it_was_built_from() -> None:
     memo: AnswerMemo[str] = AnswerMemo()
     # The records changed between the digest check and the build: the answer is the new one,
     # kept under the new digest, never under the old.
-    assert memo.get("k", "old", lambda: ("new", "built from new")) == "built from new"
-    assert memo.get("k", "old", lambda: ("old", "built from old")) == "built from old"
-    assert memo.get("k", "new", lambda: ("new", "never")) == "built from new"
-    assert memo.get("k", "gone", lambda: (None, "not kept")) == "not kept"
-    assert memo.get("k", None, lambda: (None, "still not kept")) == "still not kept"
+    assert await memo.get("k", "old", built(lambda: ("new", "built from new"))) == "built from new"
+    assert await memo.get("k", "old", built(lambda: ("old", "built from old"))) == "built from old"
+    assert await memo.get("k", "new", built(lambda: ("new", "never"))) == "built from new"
+    assert await memo.get("k", "gone", built(lambda: (None, "not kept"))) == "not kept"
+    assert await memo.get("k", None, built(lambda: (None, "still not kept"))) == "still not kept"
 
 
-def test_the_memo_is_bounded() -> None:
+@pytest.mark.anyio
+async def test_the_memo_is_bounded() -> None:
     memo: AnswerMemo[int] = AnswerMemo(max_entries=3)
     for i in range(5):
-        memo.get(i, "d", lambda i=i: ("d", i))
-    assert memo.get(0, "d", lambda: ("d", -1)) == -1  # the oldest went
-    assert memo.get(4, "d", lambda: ("d", -1)) == 4
+        await memo.get(i, "d", built(lambda i=i: ("d", i)))
+    assert await memo.get(0, "d", built(lambda: ("d", -1))) == -1  # the oldest went
+    assert await memo.get(4, "d", built(lambda: ("d", -1))) == 4
 
 
 def test_compose_says_this_calls_provenance_in_a_shared_body() -> None:

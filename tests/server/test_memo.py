@@ -18,7 +18,7 @@ import pytest
 from mcp import Client
 
 from intervals_mcp.config import Settings
-from intervals_mcp.db import repo
+from intervals_mcp.db import writes
 from intervals_mcp.db.engine import Database
 from intervals_mcp.fake import FakeIntervals, FakeStore, Fault, generate_athlete
 from intervals_mcp.server.app import build_server
@@ -182,10 +182,10 @@ async def test_another_connection_writing_the_file_shows_in_the_next_answer(
         other = await Database.open(own_settings.db_path)
         try:
             edited = {**activity, "name": "Written by another connection"}
-            await repo.upsert_rows(other, "activities", own_fake.athlete_id, [edited], datetime.now(UTC))
+            await writes.upsert_records(other, "activities", own_fake.athlete_id, [edited], datetime.now(UTC))
             if event is not None:
                 moved = {**event, "name": "Event renamed elsewhere"}
-                await repo.upsert_rows(other, "events", own_fake.athlete_id, [moved], datetime.now(UTC))
+                await writes.upsert_records(other, "events", own_fake.athlete_id, [moved], datetime.now(UTC))
         finally:
             await other.close()
         own_fake.clear_log()

@@ -13,6 +13,7 @@ from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
 from intervals_mcp.fake import FakeIntervals
+from intervals_mcp.server.tools import TOOLS
 
 from .conftest import KEY, TODAY, text_of
 
@@ -40,8 +41,9 @@ async def test_stdio_serves_from_the_cache_across_restarts(fake: FakeIntervals, 
         init = await s.initialize()
         assert init.server_info.name == "intervals-mcp"
         assert len(fake.requests) == 0, "no network I/O at startup"
+        assert not db.exists(), "no database work before the first tool call"
         tools = await s.list_tools()
-        assert len(tools.tools) == 6
+        assert [t.name for t in tools.tools] == [spec.name for spec in TOOLS]
         first = await s.call_tool("get_activities", month)
         assert not first.is_error, text_of(first)
         assert "fresh from Intervals.icu" in text_of(first)
@@ -57,6 +59,19 @@ async def test_stdio_serves_from_the_cache_across_restarts(fake: FakeIntervals, 
         res = await s.call_tool("get_activities", month)
         assert text_of(res) == text_of(again)
     assert len(fake.requests) == upstream, "a restarted server answers from the same cache"
+
+
+async def test_a_cache_that_cannot_be_created_is_said_on_each_call(
+    fake: FakeIntervals, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("where the cache's directory should be")
+    async with stdio_client(params(fake, blocker / "cache.sqlite3")) as (r, w), ClientSession(r, w) as s:
+        await s.initialize()  # the handshake is answered whatever the cache's state
+        for _ in range(2):
+            res = await s.call_tool("get_events", {})
+            assert res.is_error
+            assert "cannot be created" in text_of(res) and "INTERVALS_MCP_DB" in text_of(res)
 
 
 async def test_stdio_rejected_key_is_one_sentence(fake: FakeIntervals, tmp_path: Path) -> None:

@@ -18,20 +18,13 @@ from mcp import Client
 from intervals_mcp.config import Settings
 from intervals_mcp.fake import FakeIntervals, Fault
 from intervals_mcp.server.app import build_server
-from intervals_mcp.server.tools import KEY_REJECTED, rejected
+from intervals_mcp.server.failures import KEY_REJECTED, rejected
+from intervals_mcp.server.tools import TOOLS
 
 from .conftest import TODAY, make_settings, recent_activity, sentence, text_of, values
 
 pytestmark = pytest.mark.anyio
 
-TOOL_NAMES = {
-    "get_activities",
-    "get_activity_details",
-    "get_activity_intervals",
-    "get_wellness_data",
-    "get_events",
-    "get_event_by_id",
-}
 MONTH = {"start_date": str(TODAY - timedelta(days=30)), "end_date": str(TODAY)}
 
 
@@ -53,7 +46,7 @@ async def call(client: Client, name: str, args: dict[str, Any]) -> Any:
 async def test_tools_are_listed_with_schemas_and_annotations(settings: Settings, mode: str) -> None:
     async with connect(settings, mode) as c:
         tools = (await c.list_tools()).tools
-    assert {t.name for t in tools} == TOOL_NAMES
+    assert [t.name for t in tools] == [spec.name for spec in TOOLS]
     for tool in tools:
         assert tool.description and len(tool.description) > 60
         assert tool.annotations is not None

@@ -14,12 +14,12 @@ from intervals_mcp.api.client import IntervalsClient
 from intervals_mcp.api.retry import RetryPolicy
 from intervals_mcp.config import Settings
 from intervals_mcp.db.engine import Database, upgrade_database
+from intervals_mcp.db.reader import CacheReader
 from intervals_mcp.fake import FakeIntervals, FakeStore, generate_athlete
-from intervals_mcp.sync.service import SyncService
 
-from .helpers import API_KEY, ATHLETE, clone
+from .helpers import API_KEY, ATHLETE, Harness, clone, harness
 
-__all__ = ["API_KEY", "ATHLETE", "NOON", "TODAY", "Clock"]
+__all__ = ["API_KEY", "ATHLETE", "NOON", "TODAY", "Clock", "Harness", "harness"]
 
 TODAY = date(2026, 11, 24)
 NOON = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -107,5 +107,16 @@ async def client(fake: FakeIntervals) -> AsyncIterator[IntervalsClient]:
 
 
 @pytest.fixture
-def service(db: Database, client: IntervalsClient, settings: Settings, clock: Clock) -> SyncService:
-    return SyncService(db, client, settings, clock=clock, today=clock.today)
+async def reader(db: Database) -> AsyncIterator[CacheReader]:
+    opened = db.open_reader()
+    try:
+        yield opened
+    finally:
+        await opened.aclose()
+
+
+@pytest.fixture
+def service(
+    db: Database, reader: CacheReader, client: IntervalsClient, settings: Settings, clock: Clock
+) -> Harness:
+    return harness(db, reader, client, settings, clock)

@@ -12,9 +12,10 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from intervals_mcp.fake import FakeIntervals, FakeStore
+from intervals_mcp.db.resources import SPECS
+from intervals_mcp.fake import FakeIntervals, FakeStore, LoggedRequest
 from intervals_mcp.fake.routes_activities import listed
-from intervals_mcp.sync.windows import MAX_WINDOW_DAYS, FreshnessPolicy, plan_windows
+from intervals_mcp.sync.windows import FreshnessPolicy, plan_windows
 
 from .helpers import API_KEY, ATHLETE, store_range
 
@@ -46,6 +47,11 @@ def start_sync(fake: FakeIntervals, db_path: Path, cwd: Path) -> subprocess.Pope
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def window_requests(requests: list[LoggedRequest]) -> list[LoggedRequest]:
+    """The list requests (date windows) among `requests`: not the athlete's own record."""
+    return [r for r in requests if r.path.rstrip("/").endswith(tuple(f"/{name}" for name in TABLES))]
 
 
 def wait_for_requests(fake: FakeIntervals, n: int, proc: subprocess.Popen[str]) -> None:
@@ -130,7 +136,7 @@ def windows_left(db_path: Path | None, start: date, end: date) -> int:
                     date.today(),
                     datetime.now(UTC),
                     FreshnessPolicy(),
-                    MAX_WINDOW_DAYS[resource],
+                    SPECS[resource].window_days,
                 )
             )
         return total

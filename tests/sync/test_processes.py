@@ -19,7 +19,7 @@ from intervals_mcp.fake import FakeIntervals, FakeStore, Fault, generate_athlete
 
 from .conftest import API_KEY, ATHLETE
 from .helpers import clone, store_range
-from .processes import READER, check_consistent, start_sync, wait_for_requests, windows_left
+from .processes import READER, check_consistent, start_sync, wait_for_requests, window_requests, windows_left
 
 pytestmark = pytest.mark.slow
 
@@ -69,7 +69,7 @@ def test_sigkill_mid_sync_leaves_a_consistent_cache_and_the_next_sync_resumes(
         if kill_after:
             wait_for_saved_windows(db_path, start, end, kill_after, proc)
         else:
-            wait_for_requests(slow_fake, 1, proc)
+            wait_for_requests(slow_fake, 2, proc)  # the athlete, then the first window
         time.sleep(0.05)  # land somewhere inside a response or a write
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
@@ -89,7 +89,7 @@ def test_sigkill_mid_sync_leaves_a_consistent_cache_and_the_next_sync_resumes(
     assert resumed.returncode == 0, err
     assert check_consistent(db_path, slow_fake.store) == 3 * ((end - start).days + 1)
     # it fetched exactly what was left: the windows finished before the kill stay done
-    assert len(slow_fake.requests) - requests_before == still_to_fetch
+    assert len(window_requests(slow_fake.requests[requests_before:])) == still_to_fetch
 
 
 def test_ctrl_c_exits_130_and_says_the_next_sync_resumes(slow_fake: FakeIntervals, tmp_path: Path) -> None:

@@ -11,11 +11,12 @@ import pytest
 from pydantic import SecretStr
 from rich.console import Console
 
+from intervals_mcp.cli.render import PlainLines, ProgressBar
+from intervals_mcp.cli.runner import SyncRequest, run_status, run_sync
 from intervals_mcp.config import Settings
 from intervals_mcp.errors import ConfigError
 from intervals_mcp.fake import FakeIntervals
 from intervals_mcp.sync.reports import ProgressEvent
-from intervals_mcp.sync.runner import _PlainLines, _ProgressBar, run_status, run_sync
 
 from .conftest import API_KEY, ATHLETE
 from .helpers import RESOURCES
@@ -23,10 +24,11 @@ from .helpers import RESOURCES
 TODAY = date.today()
 
 
-def sync(settings: Settings, since: date, until: date, **kw: object) -> int:
-    options: dict[str, object] = {"resources": RESOURCES, "full": False, "with_intervals": False}
-    options.update(kw)
-    return run_sync(settings, athlete_id=ATHLETE, since=since, until=until, **options)  # type: ignore[arg-type]
+def sync(settings: Settings, since: date, until: date) -> int:
+    request = SyncRequest(
+        athlete_id=ATHLETE, since=str(since), days=None, until=str(until), resources=RESOURCES
+    )
+    return run_sync(settings, request)
 
 
 def test_sync_then_status(
@@ -47,7 +49,7 @@ def test_sync_then_status(
     by_resource = {e["resource"]: e for e in status["resources"] if e["athlete_id"] == ATHLETE}
     assert set(RESOURCES) <= set(by_resource)
     assert by_resource["wellness"]["covered"] == [[since.isoformat(), TODAY.isoformat()]]
-    assert by_resource["wellness"]["stale_days"] == 0
+    assert by_resource["wellness"]["stale_days"] == 0 and by_resource["wellness"]["gap_days"] == 0
     assert by_resource["wellness"]["rows"] > 0
 
     assert run_status(settings, as_json=False) == 0
@@ -81,7 +83,7 @@ def test_progress_renders_plain_lines_and_a_bar() -> None:
         ProgressEvent("window_failed", "wellness", 2, 2, (date(2026, 7, 1), date(2026, 12, 31)), 0, "boom"),
     ]
     plain = io.StringIO()
-    lines = _PlainLines(Console(file=plain, width=200))
+    lines = PlainLines(Console(file=plain, width=200))
     for event in events:
         lines.update(event)
     text = plain.getvalue()
@@ -89,7 +91,7 @@ def test_progress_renders_plain_lines_and_a_bar() -> None:
     assert "2026-01-01..2026-06-30: 181 rows (1/2)" in text and "failed: boom (2/2)" in text
 
     tty = io.StringIO()
-    with _ProgressBar(Console(file=tty, force_terminal=True, width=100)) as bar:
+    with ProgressBar(Console(file=tty, force_terminal=True, width=100)) as bar:
         for event in events:
             bar.update(event)
     assert "wellness" in tty.getvalue() and "2/2" in tty.getvalue()

@@ -9,8 +9,8 @@ import pytest
 
 from intervals_mcp.config import Settings
 from intervals_mcp.db.columns import each_day
+from intervals_mcp.db.resources import SPECS
 from intervals_mcp.sync.windows import (
-    MAX_WINDOW_DAYS,
     FreshnessPolicy,
     is_recent,
     is_stale,
@@ -131,6 +131,7 @@ def test_empty_range_and_bad_max_days() -> None:
 def test_five_years_fit_the_request_budget() -> None:
     start, end = TODAY - timedelta(days=5 * 365), TODAY + timedelta(days=60)
     total = sum(
-        len(plan_windows(start, end, {}, TODAY, NOW, POLICY, max_days=n)) for n in MAX_WINDOW_DAYS.values()
+        len(plan_windows(start, end, {}, TODAY, NOW, POLICY, max_days=n))
+        for n in (spec.window_days for spec in SPECS.values())
     )
     assert total <= 30

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from intervals_mcp.cli_args import (
+from intervals_mcp.cli.args import (
     DEFAULT_HISTORY_DAYS,
     parse_day,
     parse_resources,
@@ -65,7 +65,7 @@ def test_parse_day_accepts_iso() -> None:
 
 
 def test_events_run_ahead_only_by_default() -> None:
-    from intervals_mcp.cli_args import EVENTS_AHEAD_DAYS, events_until
+    from intervals_mcp.cli.args import EVENTS_AHEAD_DAYS, events_until
 
     assert (events_until(until=None, today=TODAY) - TODAY).days == EVENTS_AHEAD_DAYS
     assert events_until(until="2026-01-01", today=TODAY) is None

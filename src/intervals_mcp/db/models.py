@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, Index
+from sqlalchemy import JSON, BigInteger, DateTime, Index
 from sqlmodel import Field, SQLModel
 
 
@@ -83,7 +83,8 @@ class Event(SQLModel, table=True):
     )
 
     athlete_id: str = Field(primary_key=True)
-    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    # Event ids are int32 upstream today; 64 bits so a future id can never overflow the column.
+    id: int = Field(primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False})
     local_date: date
     start_date_local: datetime = _local()
     end_date_local: datetime | None = _local(nullable=True)
@@ -109,18 +110,24 @@ class ActivityIntervals(SQLModel, table=True):
     activity_id: str = Field(primary_key=True)
     icu_sync_date: str | None = None
     analyzed: str | None = None
+    payload_hash: str
     fetched_at: datetime
     payload: dict[str, Any] = _payload()
 
 
 class AthleteProfile(SQLModel, table=True):
-    """The athlete object with sportSettings (FTP, LTHR, zones per sport)."""
+    """The athlete object with sportSettings (FTP, LTHR, zones per sport), stored under its
+    real id (never `0`); refreshed daily."""
 
     __tablename__: ClassVar[Any] = "athlete_profiles"
 
     athlete_id: str = Field(primary_key=True)
     name: str | None = None
     timezone: str | None = None
+    # Set on the athlete that `0` (the API key's owner) resolved to, so a restart with
+    # ATHLETE_ID=0 and Intervals.icu unreachable still knows whose cache to read.
+    key_owner: bool = False
+    payload_hash: str
     fetched_at: datetime
     payload: dict[str, Any] = _payload()
 

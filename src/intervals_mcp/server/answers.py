@@ -14,7 +14,7 @@ records or ranges leave the memo useful. Nothing needs invalidating; the oldest 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -51,7 +51,9 @@ class AnswerMemo(Generic[V]):
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: Hashable, digest: Hashable, build: Callable[[], tuple[Hashable | None, V]]) -> V:
+    async def get(
+        self, key: Hashable, digest: Hashable, build: Callable[[], Awaitable[tuple[Hashable | None, V]]]
+    ) -> V:
         """The answer for (key, digest); on a miss `build()` reads the records itself and returns
         (their digest, the answer), stored under that digest (None: not stored)."""
         found = self._values.get((key, digest))
@@ -60,7 +62,7 @@ class AnswerMemo(Generic[V]):
             self.hits += 1
             return found
         self.misses += 1
-        built_digest, value = build()
+        built_digest, value = await build()
         if built_digest is not None:
             self._values[(key, built_digest)] = value
             if len(self._values) > self._max:

@@ -1,12 +1,10 @@
-"""The MCP server: an `MCPServer` whose lifespan owns the cache, the API client and the sync
-service; `serve()` runs it over stdio (Claude Desktop) or streamable HTTP on loopback.
+"""The MCP server: an `MCPServer` whose lifespan holds the app state; `serve()` runs it over
+stdio (Claude Desktop) or streamable HTTP on loopback.
 
-Start-up is kept short: `initialize` is answered before SQLAlchemy or httpx is even imported.
-The lifespan holds an `AppState` that opens the backend (cache, client, sync service; see
-`backend.py`) on the first tool call, once, behind a lock, and closes it at shutdown. The
-schema upgrade still happens before the event loop, in `serve()`, through the standard
-library's sqlite3 when the file is already current. No network I/O happens until a tool
-call needs fresh data.
+Start-up does nothing but answer: no database, no migration, no network and no import of
+SQLAlchemy or httpx happens before `initialize` is answered, also on a brand-new cache. The
+first tool call opens the services (see `sync/factory.py`), creating or migrating the cache in
+a worker thread; if that fails, that call gets the sentence and the next one tries again.
 """
 
 from __future__ import annotations
@@ -17,7 +15,7 @@ import importlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from mcp.server import MCPServer
@@ -25,11 +23,11 @@ from mcp.server.transport_security import TransportSecuritySettings
 
 from intervals_mcp import __version__
 from intervals_mcp.config import Settings
-from intervals_mcp.db.engine import upgrade_database  # stdlib sqlite3 only (when already current)
 from intervals_mcp.logs import setup_logging
+from intervals_mcp.server.answers import AnswerMemo, Body
 
 if TYPE_CHECKING:
-    from intervals_mcp.server.backend import Backend
+    from intervals_mcp.sync.factory import Services
 
 log = logging.getLogger(__name__)
 
@@ -53,45 +51,44 @@ class AppState:
         self, settings: Settings, athlete_id: str, clock: Callable[[], datetime], *, own_process: bool = False
     ) -> None:
         self.settings = settings
-        self.athlete_id = athlete_id
+        self.athlete_id = athlete_id  # as configured (may be "0")
         self._clock = clock
         self._own_process = own_process
-        self._backend: Backend | None = None
+        self._services: Services | None = None
         self._opening = asyncio.Lock()
+        # Answers less their provenance, addressed by tool, normalised arguments and the digests
+        # of the records they show (see answers.py).
+        self.answers: AnswerMemo[Body] = AnswerMemo()
 
     def now(self) -> datetime:
         return self._clock()
 
-    def today(self) -> date:
-        """The athlete's calendar day: the clock's date in this machine's zone."""
-        return self._clock().astimezone().date()
-
-    async def backend(self) -> Backend:
-        """The open backend; the first call imports and opens it (later calls wait for it)."""
-        if self._backend is None:
+    async def services(self) -> Services:
+        """The open services; the first call imports and opens them (later calls wait)."""
+        if self._services is None:
             async with self._opening:
-                if self._backend is None:
+                if self._services is None:
                     # A worker thread, so the event loop keeps serving while ~0.4 s of imports run.
-                    module = await asyncio.to_thread(importlib.import_module, "intervals_mcp.server.backend")
-                    self._backend = await module.Backend.open(self.settings, self._clock)
+                    module = await asyncio.to_thread(importlib.import_module, "intervals_mcp.sync.factory")
+                    self._services = await module.Services.open(self.settings, clock=self._clock)
                     if self._own_process:
                         # Everything imported so far lives as long as the process: keep it out
                         # of the cyclic collector, whose full passes over it otherwise stall a
                         # tool call for ~0.1 s every so often.
                         gc.freeze()
-        return self._backend
+        return self._services
 
     async def aclose(self) -> None:
         async with self._opening:
-            if self._backend is not None:
-                backend, self._backend = self._backend, None
-                await backend.close()
+            if self._services is not None:
+                services, self._services = self._services, None
+                await services.close()
 
 
 def build_server(
     settings: Settings, *, clock: Callable[[], datetime] | None = None, own_process: bool = False
 ) -> MCPServer[AppState]:
-    """The server with its six tools; the backend is opened by the first tool call.
+    """The server with every tool of the registry; the services open on the first tool call.
 
     own_process: the server is the whole process (`serve`), so it may tune the process-wide
     garbage collector for itself; leave False when embedding it (tests, the demo).
@@ -136,10 +133,9 @@ def http_security(host: str, port: int) -> TransportSecuritySettings:
 
 
 def serve(settings: Settings, *, transport: str = "stdio", host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Migrate the cache (before any event loop), log to stderr, and run until the client leaves."""
+    """Log to stderr and run until the client leaves; the cache opens on the first tool call."""
     setup_logging(settings.log_level)
     settings.require_credentials()
-    upgrade_database(settings.db_path)
     server = build_server(settings, own_process=True)
     if transport == "stdio":
         server.run()
@@ -148,4 +144,4 @@ def serve(settings: Settings, *, transport: str = "stdio", host: str = "127.0.0.
             transport="streamable-http", host=host, port=port, transport_security=http_security(host, port)
         )
     else:
-        raise ValueError(f"transport {transport!r} is not supported: use stdio or streamable-http")
+        raise ValueError(f"transport {transport!r} is not supported: use stdio or streamable-http.")

@@ -1,7 +1,8 @@
-"""Structured results of the tools (each model becomes the tool's outputSchema).
+"""Structured results of the tools (each model, plus `provenance`, is a tool's outputSchema).
 
 Pure: the builders turn API payload dicts into compact typed rows. The text the model reads is
-rendered by `formatting.py`; these models carry the same facts for programs.
+rendered by `formatting`; these models carry the same facts for programs. Where the answer came
+from (`Provenance`) changes from call to call, so the tool templates add it to every result.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ ScalarMap = Annotated[
         }
     ),
 ]
-
 
 
 def rows_schema(what: str, fields: str | type[BaseModel]) -> WithJsonSchema:
@@ -86,7 +86,6 @@ class ActivitiesResult(BaseModel):
     )
     unnamed_skipped: int = 0
     note: OptStr = None
-    provenance: Provenance
     activities: Annotated[
         list[ActivitySummary],
         rows_schema("activity, newest first (times in seconds, distance in metres)", ActivitySummary),
@@ -95,7 +94,6 @@ class ActivitiesResult(BaseModel):
 
 class ActivityDetailsResult(BaseModel):
     activity_id: str
-    provenance: Provenance
     facts: ScalarMap = Field(description="Key facts, SI-ish units named in the keys.")
 
 
@@ -124,7 +122,6 @@ class IntervalGroupRow(BaseModel):
 
 class IntervalsResult(BaseModel):
     activity_id: str
-    provenance: Provenance
     intervals: Annotated[
         list[IntervalRow], rows_schema("interval (times in seconds, power in watts)", IntervalRow)
     ]
@@ -138,7 +135,6 @@ class WellnessResult(BaseModel):
     days_shown: int
     days_total: int
     note: OptStr = None
-    provenance: Provenance
     days: Annotated[
         list[dict[str, Scalar]],
         rows_schema("day, oldest first", "'date' plus the fields that have data (numbers or strings)"),
@@ -163,13 +159,11 @@ class EventsResult(BaseModel):
     shown: int
     total: int
     note: OptStr = None
-    provenance: Provenance
     events: Annotated[list[EventSummary], rows_schema("event, oldest first", EventSummary)]
 
 
 class EventDetailsResult(BaseModel):
     event_id: int
-    provenance: Provenance
     event: EventSummary
     description: OptStr = None
     workout_steps: list[str] = Field(
@@ -193,11 +187,6 @@ def _int(value: Any) -> int | None:
 
 def _str(value: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
-
-
-def is_strava_stub(payload: dict[str, Any]) -> bool:
-    """A Strava-sourced activity the API returns only as a five-key stub."""
-    return payload.get("source") == "STRAVA" and payload.get("type") is None
 
 
 def activity_summary(p: dict[str, Any]) -> ActivitySummary:

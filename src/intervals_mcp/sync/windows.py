@@ -9,22 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from intervals_mcp.db.columns import each_day
 
 if TYPE_CHECKING:
     from intervals_mcp.config import Settings
-
-Resource = Literal["activities", "wellness", "events"]
-RESOURCES: tuple[Resource, ...] = ("activities", "wellness", "events")
-
-# The list endpoints have no paging: one request returns the whole window. A year of activities
-# is ~1.3 a day x ~4.6 KB each ≈ 2.2 MB; 120 days keeps one response near 0.7 MB, small enough
-# to parse quickly and to retry cheaply, while five years still take only ~16 requests.
-# Wellness (~1 small record a day) and events (a few a week) are an order of magnitude lighter,
-# so a whole year fits comfortably in one response.
-MAX_WINDOW_DAYS: dict[Resource, int] = {"activities": 120, "wellness": 366, "events": 366}
 
 Window = tuple[date, date]
 

@@ -69,9 +69,7 @@ def _main(
 
 @app.command()
 def serve(
-    transport: Annotated[
-        str, typer.Option(help="stdio (for Claude Desktop) or streamable-http.")
-    ] = "stdio",
+    transport: Annotated[str, typer.Option(help="stdio (for Claude Desktop) or streamable-http.")] = "stdio",
     host: Annotated[str, typer.Option(help="Address for streamable-http.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port for streamable-http.")] = 8000,
     db: DbOption = None,
@@ -102,32 +100,28 @@ def sync(
     db: DbOption = None,
 ) -> None:
     """Prefetch history into the cache: a year back by default, and planned events ahead."""
-    start, end = resolve_sync_args(since=since, days=days, until=until)
-    from intervals_mcp.cli_args import events_until, parse_resources
+    from intervals_mcp.cli.args import EVENTS_AHEAD_DAYS, parse_resources, resolve_range
 
+    # Checked now, against this machine's date, so a typo fails before anything is fetched;
+    # the range itself is resolved against the athlete's own today once they are known.
+    resolve_range(since=since, days=days, until=until, today=date.today())
     resources = parse_resources(only)
     settings = _settings(db)
-    _, default_athlete = settings.require_credentials()
+    settings.require_credentials()
     _check_db_path(settings.db_path)
-    from intervals_mcp.sync.runner import run_sync
+    from intervals_mcp.cli.runner import SyncRequest, run_sync
 
-    code = run_sync(
-        settings,
-        athlete_id=athlete_id or default_athlete,
-        since=start,
-        until=end,
+    request = SyncRequest(
+        athlete_id=athlete_id,
+        since=since,
+        days=days,
+        until=until,
         resources=resources,
         full=full,
         with_intervals=intervals,
-        events_until=events_until(until=until, today=date.today()),
+        events_ahead=EVENTS_AHEAD_DAYS if until is None else None,
     )
-    raise typer.Exit(code)
-
-
-def resolve_sync_args(*, since: str | None, days: int | None, until: str | None) -> tuple[date, date]:
-    from intervals_mcp.cli_args import resolve_range
-
-    return resolve_range(since=since, days=days, until=until, today=date.today())
+    raise typer.Exit(run_sync(settings, request))
 
 
 def _check_db_path(path: Path) -> None:
@@ -156,7 +150,7 @@ def status(
 ) -> None:
     """Show what the cache holds: covered ranges, row counts, last sync, stale days, file size."""
     settings = _settings(db)
-    from intervals_mcp.sync.runner import run_status
+    from intervals_mcp.cli.runner import run_status
 
     raise typer.Exit(run_status(settings, as_json=json_output))
 
@@ -173,10 +167,15 @@ def demo() -> None:
 def db_upgrade(db: DbOption = None) -> None:
     """Create the cache database or migrate it to the current schema."""
     settings = _settings(db)
+    from intervals_mcp.db.dialects import dialect_for
     from intervals_mcp.db.engine import upgrade_database
 
-    upgrade_database(settings.db_path)
-    print(f"Database {settings.db_path} is at the current schema.", file=sys.stderr)
+    upgrade_database(settings.database_url)
+    print(
+        f"Database {dialect_for(settings.database_url).describe(settings.database_url)} is at the "
+        "current schema.",
+        file=sys.stderr,
+    )
 
 
 @db_app.command("reset")
@@ -190,13 +189,12 @@ def db_reset(
         f"Delete the cache {settings.db_path}? It holds nothing Intervals.icu lacks.", err=True
     ):
         _fail("nothing deleted.", 1)
-    from intervals_mcp.db.engine import reset_database, upgrade_database
+    from intervals_mcp.db.dialects import dialect_for
+    from intervals_mcp.db.engine import upgrade_database
 
-    reset_database(settings.db_path)
-    upgrade_database(settings.db_path)
-    print(
-        f"Reset {settings.db_path}: run `intervals-mcp sync` to fill it again.", file=sys.stderr
-    )
+    dialect_for(settings.database_url).reset(settings.database_url)
+    upgrade_database(settings.database_url)
+    print(f"Reset {settings.db_path}: run `intervals-mcp sync` to fill it again.", file=sys.stderr)
 
 
 @config_app.command("claude")
@@ -214,9 +212,7 @@ def config_claude() -> None:
     uv_path = find_uv()
     if uv_path is None:
         _fail("uv was not found on PATH: install it with `python3 -m pip install uv`.", 1)
-    block = claude_desktop_config(
-        uv_path=uv_path, project_dir=project_root(), athlete_id=settings.athlete_id
-    )
+    block = claude_desktop_config(uv_path=uv_path, project_dir=project_root(), athlete_id=settings.athlete_id)
     print(render(block))
     print("\nPaste the block into Claude Desktop's configuration file:", file=sys.stderr)
     for line in claude_config_locations():

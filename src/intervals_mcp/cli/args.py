@@ -31,8 +31,7 @@ def parse_resources(value: str | None) -> list[str]:
     unknown = [name for name in names if name not in RESOURCES]
     if unknown:
         raise InputError(
-            f"--only names unknown resource(s) {', '.join(unknown)}: choose from "
-            f"{', '.join(RESOURCES)}."
+            f"--only names unknown resource(s) {', '.join(unknown)}: choose from {', '.join(RESOURCES)}."
         )
     return [name for name in RESOURCES if name in names]
 
@@ -53,9 +52,7 @@ def resolve_range(
     else:
         start = end - timedelta(days=DEFAULT_HISTORY_DAYS - 1)
     if end < start:
-        raise InputError(
-            f"--until {end.isoformat()} is before --since {start.isoformat()}: swap them."
-        )
+        raise InputError(f"--until {end.isoformat()} is before --since {start.isoformat()}: swap them.")
     if (end - start).days + 1 > MAX_HISTORY_DAYS:
         raise InputError(f"The range is longer than {MAX_HISTORY_DAYS} days: give a later --since.")
     return start, end

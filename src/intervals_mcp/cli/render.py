@@ -1,0 +1,130 @@
+"""How the CLI shows a sync and the cache to a person: rich progress bars and tables on stderr.
+
+The sync service only yields progress events and reports; everything a person reads is drawn
+here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+from rich.table import Table
+
+from intervals_mcp.sync.reports import ProgressEvent, SyncReport
+
+
+def console() -> Console:
+    """Rich output on stderr; wide enough for the summary when stderr is a file or a pipe."""
+    out = Console(stderr=True, highlight=False)
+    if not out.is_terminal:
+        out.width = max(out.width, 120)
+    return out
+
+
+class ProgressBar:
+    """One rich progress bar per resource, on stderr."""
+
+    def __init__(self, out: Console) -> None:
+        self.progress = Progress(
+            TextColumn("{task.description:<11}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rows]} rows"),
+            console=out,
+        )
+        self.tasks: dict[str, TaskID] = {}
+        self.rows: dict[str, int] = {}
+
+    def __enter__(self) -> ProgressBar:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def update(self, event: ProgressEvent) -> None:
+        if event.kind == "planned":
+            self.rows[event.resource] = 0
+            self.tasks[event.resource] = self.progress.add_task(
+                event.resource, total=event.total_windows, rows=0
+            )
+            return
+        self.rows[event.resource] = self.rows.get(event.resource, 0) + event.rows
+        self.progress.update(
+            self.tasks[event.resource],
+            completed=event.done_windows,
+            rows=self.rows[event.resource],
+        )
+
+
+class PlainLines:
+    """One plain line per planned resource and finished window, for logs and pipes."""
+
+    def __init__(self, out: Console) -> None:
+        self.console = out
+
+    def __enter__(self) -> PlainLines:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def update(self, event: ProgressEvent) -> None:
+        if event.kind == "planned":
+            line = f"{event.resource}: {event.total_windows} window(s) to fetch"
+        else:
+            where = f" {event.window[0]}..{event.window[1]}" if event.window else ""
+            outcome = f"{event.rows} rows" if event.error is None else f"failed: {event.error}"
+            line = f"{event.resource}{where}: {outcome} ({event.done_windows}/{event.total_windows})"
+        self.console.print(line, markup=False, soft_wrap=True)
+
+
+def summary_table(report: SyncReport) -> Table:
+    """Per resource: windows fetched, rows inserted/updated/deleted, requests, seconds."""
+    table = Table(title=f"Sync {report.athlete_id} {report.start}..{report.end}")
+    for column in ("resource", "windows", "failed", "rows", "inserted", "updated", "deleted"):
+        table.add_column(column, justify="left" if column == "resource" else "right")
+    table.add_column("requests", justify="right")
+    table.add_column("seconds", justify="right")
+    for r in report.resources.values():
+        table.add_row(
+            r.resource,
+            f"{r.fetched}/{r.planned}",
+            str(r.failed),
+            str(r.rows),
+            str(r.inserted),
+            str(r.updated),
+            str(r.deleted),
+            str(r.requests),
+            f"{r.seconds:.1f}",
+        )
+    return table
+
+
+def status_table(status: dict[str, Any]) -> Table:
+    """The status as a rich table (for a person, on stderr)."""
+    size = status["db_bytes"]
+    title = f"Cache {status['db_path']}" + (f" ({size / 1_000_000:.1f} MB)" if size is not None else "")
+    table = Table(title=title)
+    for column in ("athlete", "resource", "rows", "covered", "last sync (UTC)", "gaps", "stale days"):
+        table.add_column(column, justify="right" if column in ("rows", "gaps", "stale days") else "left")
+    for entry in status["resources"]:
+        ranges = entry["covered"]
+        covered = "" if not ranges else f"{ranges[0][0]}..{ranges[-1][1]}"
+        if len(ranges) > 1:
+            covered += f" ({len(ranges)} ranges)"
+        gaps = entry.get("gap_days") or 0
+        table.add_row(
+            entry["athlete_id"],
+            entry["resource"],
+            str(entry["rows"]),
+            covered,
+            (entry["last_sync"] or "never").replace("+00:00", ""),
+            f"{gaps} days" if gaps else "",
+            "" if entry["stale_days"] is None else str(entry["stale_days"]),
+        )
+    if not status["resources"]:
+        table.caption = "The cache is empty: run `intervals-mcp sync` to fill it."
+    return table

@@ -1,0 +1,132 @@
+"""`intervals-mcp sync` and `intervals-mcp status`: the sync service run from the command line.
+
+Everything a person reads goes to stderr (a progress bar on a terminal, plain lines otherwise,
+then a summary table); stdout carries only `status --json`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from rich.console import Console
+
+from intervals_mcp.cli.args import resolve_range
+from intervals_mcp.cli.render import PlainLines, ProgressBar, console, status_table, summary_table
+from intervals_mcp.config import Settings
+from intervals_mcp.db.engine import upgrade_database
+from intervals_mcp.errors import IntervalsMCPError
+from intervals_mcp.sync.bulk import sync_history
+from intervals_mcp.sync.factory import Services
+from intervals_mcp.sync.reports import SyncReport
+from intervals_mcp.sync.status import collect_status
+
+log = logging.getLogger(__name__)
+
+INTERRUPTED = 130
+SYNC_ATTEMPTS = 10
+RESUME_LINE = (
+    "Sync interrupted: every finished window is saved, and the next `intervals-mcp sync` "
+    "resumes where this one stopped."
+)
+
+
+@dataclass(frozen=True)
+class SyncRequest:
+    """What `intervals-mcp sync` was asked for, as given (dates resolve against the athlete's today)."""
+
+    athlete_id: str | None
+    since: str | None
+    days: int | None
+    until: str | None
+    resources: Sequence[str]
+    full: bool = False
+    with_intervals: bool = False
+    events_ahead: int | None = None  # days of planned events past today, unless --until was given
+
+
+def run_sync(settings: Settings, request: SyncRequest) -> int:
+    """Sync what `request` asks into the cache; the exit code (0 ok, 1 failed, 130 interrupted).
+
+    A ConfigError (missing credentials) propagates for the CLI to print.
+    """
+    settings.require_credentials()
+    out = console()
+    try:
+        upgrade_database(settings.database_url)
+        report = asyncio.run(_sync(settings, request, out))
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        out.print(RESUME_LINE, markup=False, soft_wrap=True)
+        return INTERRUPTED
+    except IntervalsMCPError as exc:
+        out.print(f"Sync failed: {exc}", markup=False, soft_wrap=True)
+        return 1
+    out.print(summary_table(report))
+    if report.errors:
+        failed = sum(r.failed for r in report.resources.values())
+        out.print(
+            f"Sync incomplete: {failed} window(s) failed ({report.errors[0]}); run "
+            "`intervals-mcp sync` again to fetch them.",
+            markup=False,
+            soft_wrap=True,
+        )
+        return 1
+    return 0
+
+
+async def _sync(settings: Settings, request: SyncRequest, out: Console) -> SyncReport:
+    services = await Services.open(settings, sync_attempts=SYNC_ATTEMPTS, upgrade=False)
+    try:
+        athlete = await services.athlete(request.athlete_id, interactive=False)
+        today = athlete.today(services.sync.now())
+        start, end = resolve_range(since=request.since, days=request.days, until=request.until, today=today)
+        events_until = today + timedelta(days=request.events_ahead) if request.events_ahead else None
+        with ProgressBar(out) if out.is_terminal else PlainLines(out) as shown:
+            return await sync_history(
+                services.records,
+                athlete,
+                start,
+                end,
+                request.resources,
+                full=request.full,
+                with_intervals=request.with_intervals,
+                events_until=events_until,
+                progress=shown.update,
+            )
+    finally:
+        await services.close()
+
+
+def run_status(settings: Settings, *, as_json: bool) -> int:
+    """Print what the cache holds (JSON on stdout with `as_json`, else a table on stderr)."""
+    out = console()
+    try:
+        upgrade_database(settings.database_url)
+        status = asyncio.run(_status(settings))
+    except IntervalsMCPError as exc:
+        out.print(f"Status failed: {exc}", markup=False, soft_wrap=True)
+        return 1
+    if as_json:
+        sys.stdout.write(json.dumps(status, indent=2, default=str) + "\n")
+        sys.stdout.flush()
+    else:
+        out.print(status_table(status))
+    return 0
+
+
+async def _status(settings: Settings) -> dict[str, Any]:
+    from intervals_mcp.db.engine import Database
+
+    db = await Database.open(settings.database_url, upgrade=False)
+    reader = db.open_reader()
+    try:
+        return await collect_status(reader, settings, describe=db.describe(), size=db.size())
+    finally:
+        await reader.aclose()
+        await db.close()

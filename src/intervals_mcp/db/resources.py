@@ -1,0 +1,158 @@
+"""What the code knows about each cached resource, in one registry.
+
+A windowed resource (activities, wellness days, calendar events) is listed upstream by date
+window and cached in its own table. Its `ResourceSpec` says everything the other layers need:
+the table, how a payload becomes the indexed columns, the id's type, which API client method
+lists it (and which fetches one record), how many days one request may cover, the order its
+rows are answered in, and which tables hold records that go with one of its rows.
+
+An extra (an activity's intervals) is fetched per parent record and re-fetched only when the
+parent's change markers move; `ExtraSpec` says where it lives.
+
+Client methods are named here, not imported: the database layer imports nothing above it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import ColumnElement, Table
+
+from intervals_mcp.db.columns import JSONDict, activity_columns, event_columns, wellness_columns
+from intervals_mcp.db.models import (
+    Activity,
+    ActivityIntervals,
+    AthleteProfile,
+    Event,
+    SyncCoverage,
+    WellnessDay,
+)
+
+Resource = Literal["activities", "wellness", "events"]
+RESOURCES: tuple[Resource, ...] = ("activities", "wellness", "events")
+
+
+def table_of(model: Any) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+ACTIVITIES = table_of(Activity)
+WELLNESS = table_of(WellnessDay)
+EVENTS = table_of(Event)
+INTERVALS = table_of(ActivityIntervals)
+PROFILES = table_of(AthleteProfile)
+COVERAGE = table_of(SyncCoverage)
+
+
+@dataclass(frozen=True)
+class Cascade:
+    """Rows of `table` whose `column` names a record of the parent: deleted with it."""
+
+    table: Table
+    column: str
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    name: Resource
+    noun: str  # one record, for sentences: "activity", "wellness day", "event"
+    plural: str  # many, for sentences: "activities", "wellness data", "calendar events"
+    table: Table
+    columns: Callable[[JSONDict], JSONDict]  # payload -> indexed columns (raises ValueError)
+    id_type: type[str] | type[int]
+    list_method: str  # IntervalsClient method: (athlete_id, oldest, newest) -> list
+    detail_method: str | None  # IntervalsClient method fetching one record, if any
+    detail_takes_athlete: bool  # whether that method's path names the athlete too
+    owner_key: str | None  # payload key naming the athlete a record belongs to
+    window_days: int  # most days one list request covers
+    order: tuple[ColumnElement[Any], ...]  # the order rows are answered in
+    cascades: tuple[Cascade, ...] = ()
+
+    def key(self, record_id: str | int) -> str | int:
+        """A record id as this table stores it."""
+        return self.id_type(record_id)
+
+
+# The list endpoints have no paging: one request returns the whole window. A year of activities
+# is ~1.3 a day x ~4.6 KB each ≈ 2.2 MB; 120 days keeps one response near 0.7 MB, small enough
+# to parse quickly and to retry cheaply, while five years still take only ~16 requests.
+# Wellness (~1 small record a day) and events (a few a week) are an order of magnitude lighter,
+# so a whole year fits comfortably in one response.
+SPECS: dict[Resource, ResourceSpec] = {
+    "activities": ResourceSpec(
+        name="activities",
+        noun="activity",
+        plural="activities",
+        table=ACTIVITIES,
+        columns=activity_columns,
+        id_type=str,
+        list_method="list_activities",
+        detail_method="get_activity",
+        detail_takes_athlete=False,
+        owner_key="icu_athlete_id",
+        window_days=120,
+        order=(ACTIVITIES.c.start_date_local.desc(), ACTIVITIES.c.id.desc()),
+        cascades=(Cascade(INTERVALS, "activity_id"),),
+    ),
+    "wellness": ResourceSpec(
+        name="wellness",
+        noun="wellness day",
+        plural="wellness data",
+        table=WELLNESS,
+        columns=wellness_columns,
+        id_type=str,
+        list_method="list_wellness",
+        detail_method=None,
+        detail_takes_athlete=True,
+        owner_key=None,
+        window_days=366,
+        order=(WELLNESS.c.local_date,),
+    ),
+    "events": ResourceSpec(
+        name="events",
+        noun="event",
+        plural="calendar events",
+        table=EVENTS,
+        columns=event_columns,
+        id_type=int,
+        list_method="list_events",
+        detail_method="get_event",
+        detail_takes_athlete=True,
+        owner_key=None,
+        window_days=366,
+        order=(EVENTS.c.start_date_local, EVENTS.c.id),
+    ),
+}
+
+
+def spec_of(name: str) -> ResourceSpec:
+    """The spec of a resource by name, or a ValueError naming the ones there are."""
+    try:
+        return SPECS[name]  # type: ignore[index]
+    except KeyError:
+        raise ValueError(f"Unknown resource {name!r}: use {', '.join(RESOURCES)}.") from None
+
+
+@dataclass(frozen=True)
+class ExtraSpec:
+    """Per-record extras: fetched by the parent's id, keyed by (athlete, parent id)."""
+
+    name: Literal["intervals"]
+    parent: Resource
+    table: Table
+    parent_column: str
+    fetch_method: str  # IntervalsClient method: (parent id) -> dict
+
+
+EXTRAS: dict[str, ExtraSpec] = {
+    "intervals": ExtraSpec(
+        name="intervals",
+        parent="activities",
+        table=INTERVALS,
+        parent_column="activity_id",
+        fetch_method="get_activity_intervals",
+    ),
+}

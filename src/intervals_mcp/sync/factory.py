@@ -1,0 +1,84 @@
+"""The one place that wires the cache to Intervals.icu: database, reader, API client, services.
+
+The server, the `sync` and `status` commands and the demo open `Services` and use what it
+holds; none of them builds a client or an engine itself (so the server layer imports no HTTP
+client). Opening creates or migrates the database (in a worker thread) when it has to.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from datetime import datetime
+
+from intervals_mcp import __version__
+from intervals_mcp.api.client import IntervalsClient
+from intervals_mcp.api.retry import RetryPolicy
+from intervals_mcp.config import Settings
+from intervals_mcp.db.engine import Database
+from intervals_mcp.db.reader import CacheReader
+from intervals_mcp.sync.athletes import Athlete, Athletes
+from intervals_mcp.sync.records import Records
+from intervals_mcp.sync.service import SyncService, utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(eq=False)
+class Services:
+    """Everything a call needs, open; close it once."""
+
+    settings: Settings
+    db: Database
+    reader: CacheReader
+    sync: SyncService
+    records: Records
+    athletes: Athletes
+    _stack: AsyncExitStack
+
+    @classmethod
+    async def open(
+        cls,
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        sync_attempts: int | None = None,
+        upgrade: bool = True,
+    ) -> Services:
+        """Open the database (migrating it first unless `upgrade=False`), a reader and one
+        API client with two budgets: `settings.sync_retry_seconds` for bulk work and
+        `settings.tool_retry_seconds` for calls a person waits on."""
+        api_key, athlete_id = settings.require_credentials()
+        async with AsyncExitStack() as stack:
+            db = await Database.open(settings.database_url, upgrade=upgrade)
+            stack.push_async_callback(db.close)
+            reader = db.open_reader()
+            stack.push_async_callback(reader.aclose)
+            policy = RetryPolicy(total_seconds=settings.sync_retry_seconds)
+            if sync_attempts is not None:
+                policy = RetryPolicy(total_seconds=settings.sync_retry_seconds, max_attempts=sync_attempts)
+            client = await stack.enter_async_context(
+                IntervalsClient(settings.base_url, api_key, timeout=settings.request_timeout, policy=policy)
+            )
+            quick = client.with_policy(RetryPolicy(total_seconds=settings.tool_retry_seconds))
+            sync = SyncService(db, reader, client, settings, quick=quick, clock=clock)
+            log.info("intervals-mcp %s serving athlete %s from %s", __version__, athlete_id, db.describe())
+            return cls(
+                settings, db, reader, sync, Records(sync), Athletes(db, reader, clock), stack.pop_all()
+            )
+        raise AssertionError("unreachable")  # pragma: no cover - the with block returns or raises
+
+    async def athlete(self, given: str | None = None, *, interactive: bool = True) -> Athlete:
+        """The athlete `given` names (default: the configured one), resolved (see athletes.py)."""
+        _, configured = self.settings.require_credentials()
+        return await self.athletes.resolve(given or configured, self.sync.client_for(interactive))
+
+    @property
+    def request_count(self) -> int:
+        """Requests sent upstream so far by this process's client (retries included)."""
+        return self.sync.client.request_count
+
+    async def close(self) -> None:
+        await self._stack.aclose()
