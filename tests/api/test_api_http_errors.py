@@ -59,7 +59,9 @@ def test_upstream_message_is_clipped() -> None:
         (302, InvalidResponseError),
     ],
 )
-def test_status_maps_to_one_error_type_with_one_sentence(status: int, kind: type[UpstreamError]) -> None:
+def test_status_maps_to_one_error_type_with_one_sentence(
+    status: int, kind: type[UpstreamError]
+) -> None:
     error = error_for_status(status, "get", "/athlete/i1/activities", "Something upstream")
     assert type(error) is kind
     assert error.status == status

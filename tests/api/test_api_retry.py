@@ -88,13 +88,7 @@ def test_client_errors_are_never_retried(error: Exception, method: str) -> None:
 def test_backoff_doubles_with_jitter_between_half_and_full_delay() -> None:
     policy = RetryPolicy(base_delay=0.25, max_delay=8.0)
     assert [backoff_seconds(n, policy, Highest()) for n in range(1, 8)] == [
-        0.25,
-        0.5,
-        1.0,
-        2.0,
-        4.0,
-        8.0,
-        8.0,
+        0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 8.0,
     ]
     assert [backoff_seconds(n, policy, Lowest()) for n in range(1, 5)] == [0.125, 0.25, 0.5, 1.0]
 

@@ -87,7 +87,8 @@ def test_hang_fault_delays_then_answers(fake: FakeIntervals, client: httpx.Clien
 
 @pytest.mark.parametrize(
     ("kind", "content_type"),
-    [("truncated_json", "application/json"), ("invalid_json", "application/json"), ("html", "text/html")],
+    [("truncated_json", "application/json"), ("invalid_json", "application/json"),
+     ("html", "text/html")],
 )
 def test_broken_body_faults(fake: FakeIntervals, client: httpx.Client, kind: str, content_type: str) -> None:
     fake.inject(Fault(kind=kind))  # type: ignore[arg-type]
@@ -125,9 +126,7 @@ def test_request_log(fake: FakeIntervals, client: httpx.Client) -> None:
     client.get("/athlete/0/nothing-here")
     log = fake.requests
     assert [(r.method, r.path, r.status) for r in log] == [
-        ("GET", "/api/v1/athlete/0/activities", 200),
-        ("GET", "/api/v1/athlete/0/nothing-here", 404),
-    ]
+        ("GET", "/api/v1/athlete/0/activities", 200), ("GET", "/api/v1/athlete/0/nothing-here", 404)]
     assert log[0].query == {"oldest": "2026-11-01", "limit": "3"}
     assert log[0].at <= log[1].at <= time.monotonic()
     fake.clear_log()
@@ -158,16 +157,14 @@ def test_stop_is_prompt_while_a_request_hangs() -> None:
 
 def test_upstream_activity_edit_bumps_markers(fake: FakeIntervals, client: httpx.Client) -> None:
     params = {"oldest": (TODAY - timedelta(days=20)).isoformat()}
-    listed = [
-        a for a in client.get("/athlete/0/activities", params=params).json() if a.get("source") != "STRAVA"
-    ]
+    listed = [a for a in client.get("/athlete/0/activities", params=params).json()
+              if a.get("source") != "STRAVA"]
     target = listed[-1]
     dto_before = client.get(f"/activity/{target['id']}/intervals").json()
     day = target["start_date_local"][:10]
     wellness_before = client.get(f"/athlete/0/wellness/{day}").json()
-    fake.store.update_activity(
-        target["id"], name="Renamed upstream", icu_training_load=target["icu_training_load"] + 50
-    )
+    fake.store.update_activity(target["id"], name="Renamed upstream",
+                               icu_training_load=target["icu_training_load"] + 50)
     after = client.get(f"/activity/{target['id']}").json()
     assert after["name"] == "Renamed upstream"
     assert after["icu_sync_date"] > target["icu_sync_date"]

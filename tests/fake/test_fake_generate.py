@@ -95,25 +95,9 @@ def test_demo_athlete_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
 def test_command_line_serves_until_stopped() -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "intervals_mcp.fake",
-            "--port",
-            "0",
-            "--seed",
-            "3",
-            "--years",
-            "0.2",
-            "--api-key",
-            "cli-key",
-            "--today",
-            TODAY.isoformat(),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
+        [sys.executable, "-m", "intervals_mcp.fake", "--port", "0", "--seed", "3", "--years", "0.2",
+         "--api-key", "cli-key", "--today", TODAY.isoformat()],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )
     try:
         assert process.stderr is not None

@@ -19,11 +19,8 @@ LOCAL = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$")
 
 
 def _native(store: FakeStore) -> dict[str, Any]:
-    return next(
-        a
-        for a in sorted(store.activities.values(), key=lambda a: a["start_date_local"], reverse=True)
-        if a["source"] != "STRAVA"
-    )
+    return next(a for a in sorted(store.activities.values(), key=lambda a: a["start_date_local"],
+                                  reverse=True) if a["source"] != "STRAVA")
 
 
 def _strava(store: FakeStore) -> dict[str, Any]:
@@ -44,11 +41,8 @@ def test_list_is_newest_first_and_within_range(ro: httpx.Client, shared_store: F
     starts = [a["start_date_local"] for a in body]
     assert starts == sorted(starts, reverse=True)
     assert all("2026-10-26T00:00:00" <= s <= "2026-11-24T23:59:59" for s in starts)
-    expected = [
-        a
-        for a in shared_store.activities.values()
-        if "2026-10-26" <= a["start_date_local"][:10] <= "2026-11-24"
-    ]
+    expected = [a for a in shared_store.activities.values()
+                if "2026-10-26" <= a["start_date_local"][:10] <= "2026-11-24"]
     assert len(body) == len(expected)
     assert 30 <= len(body) <= 50  # someone doing doubles: about 40 in 30 days
 
@@ -57,17 +51,16 @@ def test_newest_date_is_inclusive_and_datetime_bounds_are_exact(
     ro: httpx.Client, shared_store: FakeStore
 ) -> None:
     day = date.fromisoformat(_native(shared_store)["start_date_local"][:10])
-    same_day = ro.get(
-        "/athlete/0/activities", params={"oldest": day.isoformat(), "newest": day.isoformat()}
-    ).json()
+    same_day = ro.get("/athlete/0/activities",
+                      params={"oldest": day.isoformat(), "newest": day.isoformat()}).json()
     assert same_day and all(a["start_date_local"].startswith(day.isoformat()) for a in same_day)
     first_start = min(a["start_date_local"] for a in same_day)
     cut = datetime.fromisoformat(first_start) - timedelta(seconds=1)
-    before = ro.get(
-        "/athlete/0/activities", params={"oldest": day.isoformat(), "newest": cut.isoformat()}
-    ).json()
+    before = ro.get("/athlete/0/activities",
+                    params={"oldest": day.isoformat(), "newest": cut.isoformat()}).json()
     assert before == []
-    exact = ro.get("/athlete/0/activities", params={"oldest": first_start, "newest": first_start}).json()
+    exact = ro.get("/athlete/0/activities",
+                   params={"oldest": first_start, "newest": first_start}).json()
     assert [a["start_date_local"] for a in exact] == [first_start]
 
 
@@ -79,10 +72,8 @@ def test_limit_keeps_the_newest(ro: httpx.Client) -> None:
 
 
 def test_fields_projection_drops_nulls(ro: httpx.Client) -> None:
-    body = ro.get(
-        "/athlete/0/activities",
-        params={"oldest": "2026-09-01", "fields": "id,start_date_local,icu_sync_date,kg_lifted,type"},
-    ).json()
+    body = ro.get("/athlete/0/activities", params={
+        "oldest": "2026-09-01", "fields": "id,start_date_local,icu_sync_date,kg_lifted,type"}).json()
     assert body
     for item in body:
         assert set(item) <= {"id", "start_date_local", "icu_sync_date", "kg_lifted", "type"}
@@ -109,13 +100,9 @@ def test_strava_activities_are_five_key_stubs_in_lists(ro: httpx.Client, shared_
     day = strava["start_date_local"][:10]
     body = ro.get("/athlete/0/activities", params={"oldest": day, "newest": day}).json()
     stub = next(a for a in body if a["id"] == strava["id"])
-    assert stub == {
-        "id": strava["id"],
-        "icu_athlete_id": ATHLETE,
-        "start_date_local": strava["start_date_local"],
-        "source": "STRAVA",
-        "_note": STRAVA_NOTE,
-    }
+    assert stub == {"id": strava["id"], "icu_athlete_id": ATHLETE,
+                    "start_date_local": strava["start_date_local"], "source": "STRAVA",
+                    "_note": STRAVA_NOTE}
     assert not strava["id"].startswith("i")
 
 

@@ -38,7 +38,9 @@ def test_empty_password_gets_401(shared_fake: FakeIntervals) -> None:
     ],
     ids=["wrong-key", "wrong-user", "bearer"],
 )
-def test_wrong_credentials_get_403_access_denied(shared_fake: FakeIntervals, headers: dict[str, str]) -> None:
+def test_wrong_credentials_get_403_access_denied(
+    shared_fake: FakeIntervals, headers: dict[str, str]
+) -> None:
     response = httpx.get(f"{shared_fake.base_url}/athlete/0", headers=headers)
     assert response.status_code == 403
     assert response.json() == {"status": 403, "error": "Access denied"}
@@ -54,14 +56,8 @@ def test_athlete_zero_and_own_id_are_the_same_athlete(ro: httpx.Client) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [
-        "/athlete/i999",
-        "/athlete/i999/activities?oldest=2026-01-01",
-        "/athlete/i999/wellness",
-        "/athlete/i999/events",
-        "/athlete/i999/sport-settings",
-        "/athlete/2049151/events/1",
-    ],
+    ["/athlete/i999", "/athlete/i999/activities?oldest=2026-01-01", "/athlete/i999/wellness",
+     "/athlete/i999/events", "/athlete/i999/sport-settings", "/athlete/2049151/events/1"],
 )
 def test_foreign_athlete_gets_403(ro: httpx.Client, path: str) -> None:
     response = ro.get(path)
@@ -91,14 +87,8 @@ def test_wrong_method_gets_405(ro: httpx.Client) -> None:
 
 
 @pytest.mark.parametrize(
-    "path",
-    [
-        "/activity/i1",
-        "/activity/i1/intervals",
-        "/activity/i1/streams",
-        "/athlete/0/events/1",
-        "/athlete/0/wellness/2001-01-01",
-    ],
+    "path", ["/activity/i1", "/activity/i1/intervals", "/activity/i1/streams", "/athlete/0/events/1",
+             "/athlete/0/wellness/2001-01-01"],
 )
 def test_missing_entity_gets_short_404(ro: httpx.Client, path: str) -> None:
     response = ro.get(path)

@@ -29,10 +29,8 @@ def test_wellness_list_is_ascending_and_inclusive(ro: httpx.Client, ext: str) ->
 
 
 def test_wellness_fields_projection(ro: httpx.Client) -> None:
-    body = ro.get(
-        "/athlete/0/wellness",
-        params={"oldest": "2026-11-01", "newest": "2026-11-07", "fields": "id,ctl,atl,comments"},
-    ).json()
+    body = ro.get("/athlete/0/wellness", params={"oldest": "2026-11-01", "newest": "2026-11-07",
+                                                 "fields": "id,ctl,atl,comments"}).json()
     assert all(set(r) == {"id", "ctl", "atl"} for r in body)
 
 
@@ -44,7 +42,8 @@ def test_wellness_day(ro: httpx.Client) -> None:
 def test_wellness_put_merges_unsets_and_bumps_updated(fake: FakeIntervals, client: httpx.Client) -> None:
     day = (TODAY - timedelta(days=2)).isoformat()
     before = client.get(f"/athlete/0/wellness/{day}").json()
-    response = client.put(f"/athlete/0/wellness/{day}", json={"weight": 71.3, "soreness": 3, "steps": -1})
+    response = client.put(f"/athlete/0/wellness/{day}", json={"weight": 71.3, "soreness": 3,
+                                                                "steps": -1})
     assert response.status_code == 200
     after = response.json()
     assert after["weight"] == 71.3 and after["soreness"] == 3 and after["steps"] is None
@@ -58,24 +57,20 @@ def test_wellness_put_rejects_unknown_fields(client: httpx.Client) -> None:
     before = client.get(f"/athlete/0/wellness/{day}").json()
     response = client.put(f"/athlete/0/wellness/{day}", json={"weight": 60.0, "feel": 2})
     assert response.status_code == 422
-    assert response.json() == {
-        "status": 422,
-        "error": f"Unrecognized wellness field [feel] for athlete {ATHLETE}",
-    }
+    assert response.json() == {"status": 422,
+                               "error": f"Unrecognized wellness field [feel] for athlete {ATHLETE}"}
     assert client.get(f"/athlete/0/wellness/{day}").json() == before  # nothing applied
 
 
 def test_wellness_bulk(client: httpx.Client) -> None:
     days = [(TODAY - timedelta(days=n)).isoformat() for n in (1, 2)]
-    response = client.put(
-        "/athlete/0/wellness-bulk", json=[{"id": days[0], "mood": 1}, {"id": days[1], "mood": 4}]
-    )
+    response = client.put("/athlete/0/wellness-bulk",
+                          json=[{"id": days[0], "mood": 1}, {"id": days[1], "mood": 4}])
     assert response.status_code == 200
     got = client.get("/athlete/0/wellness", params={"oldest": days[1], "newest": days[0]}).json()
     assert [r["mood"] for r in got] == [4, 1]
-    rejected = client.put(
-        "/athlete/0/wellness-bulk", json=[{"id": days[0], "mood": 2}, {"id": days[1], "bogus": 1}]
-    )
+    rejected = client.put("/athlete/0/wellness-bulk", json=[{"id": days[0], "mood": 2},
+                                                            {"id": days[1], "bogus": 1}])
     assert rejected.status_code == 422
     assert client.get(f"/athlete/0/wellness/{days[0]}").json()["mood"] == 1
 
@@ -107,11 +102,8 @@ def test_events_category_filter_and_range(ro: httpx.Client) -> None:
 
 
 def test_past_workouts_are_paired_with_activities(ro: httpx.Client) -> None:
-    params = {
-        "oldest": (TODAY - timedelta(days=30)).isoformat(),
-        "newest": (TODAY - timedelta(days=1)).isoformat(),
-        "category": "WORKOUT",
-    }
+    params = {"oldest": (TODAY - timedelta(days=30)).isoformat(),
+              "newest": (TODAY - timedelta(days=1)).isoformat(), "category": "WORKOUT"}
     paired = [e for e in ro.get("/athlete/0/events", params=params).json() if e["paired_activity_id"]]
     assert paired
     activity = ro.get(f"/activity/{paired[0]['paired_activity_id']}").json()
@@ -120,16 +112,9 @@ def test_past_workouts_are_paired_with_activities(ro: httpx.Client) -> None:
 
 def test_event_crud(client: httpx.Client) -> None:
     day = (TODAY + timedelta(days=2)).isoformat()
-    created = client.post(
-        "/athlete/0/events",
-        json={
-            "category": "WORKOUT",
-            "start_date_local": f"{day}T00:00:00",
-            "type": "Ride",
-            "name": "Sweet Spot",
-            "description": "- 15m 55%\n\n3x\n- 12m 90%\n- 5m 55%\n\n- 10m 50%",
-        },
-    )
+    created = client.post("/athlete/0/events", json={
+        "category": "WORKOUT", "start_date_local": f"{day}T00:00:00", "type": "Ride",
+        "name": "Sweet Spot", "description": "- 15m 55%\n\n3x\n- 12m 90%\n- 5m 55%\n\n- 10m 50%"})
     assert created.status_code == 200
     event = created.json()
     assert isinstance(event["id"], int) and event["athlete_id"] == ATHLETE
@@ -153,31 +138,24 @@ def test_event_crud(client: httpx.Client) -> None:
 def test_event_create_validation(client: httpx.Client) -> None:
     missing = client.post("/athlete/0/events", json={"name": "No category"})
     assert missing.status_code == 422 and missing.json()["status"] == 422
-    not_json = client.post(
-        "/athlete/0/events", content=b"{nope", headers={"content-type": "application/json"}
-    )
+    not_json = client.post("/athlete/0/events", content=b"{nope",
+                           headers={"content-type": "application/json"})
     assert not_json.status_code == 400
 
 
 def test_event_bulk_create_and_bulk_delete(client: httpx.Client) -> None:
     day = (TODAY + timedelta(days=3)).isoformat()
-    created = client.post(
-        "/athlete/0/events/bulk",
-        json=[
-            {"category": "NOTE", "start_date_local": day, "name": "A", "external_id": "x1"},
-            {"category": "NOTE", "start_date_local": day, "name": "B"},
-        ],
-    )
+    created = client.post("/athlete/0/events/bulk", json=[
+        {"category": "NOTE", "start_date_local": day, "name": "A", "external_id": "x1"},
+        {"category": "NOTE", "start_date_local": day, "name": "B"},
+    ])
     assert created.status_code == 200
     ids = [e["id"] for e in created.json()]
     assert len(set(ids)) == 2
-    upserted = client.post(
-        "/athlete/0/events/bulk?upsert=true",
-        json=[{"category": "NOTE", "start_date_local": day, "name": "A2", "external_id": "x1"}],
-    ).json()
+    upserted = client.post("/athlete/0/events/bulk?upsert=true", json=[
+        {"category": "NOTE", "start_date_local": day, "name": "A2", "external_id": "x1"}]).json()
     assert upserted[0]["id"] == ids[0] and upserted[0]["name"] == "A2"
-    deleted = client.put(
-        "/athlete/0/events/bulk-delete", json=[{"id": ids[1]}, {"external_id": "x1"}, {"id": 1}]
-    )
+    deleted = client.put("/athlete/0/events/bulk-delete",
+                         json=[{"id": ids[1]}, {"external_id": "x1"}, {"id": 1}])
     assert deleted.json() == {"eventsDeleted": 2}
     assert all(client.get(f"/athlete/0/events/{i}").status_code == 404 for i in ids)

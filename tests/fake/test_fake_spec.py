@@ -39,19 +39,8 @@ from intervals_mcp.fake.shapes import (
 SPEC: dict[str, Any] = json.loads((Path(__file__).parent / "openapi.json").read_text())
 SCHEMAS: dict[str, Any] = SPEC["components"]["schemas"]
 # Objects the live service sends with every declared key (nulls included): require them all.
-FULL = {
-    "Activity",
-    "ActivityWithIntervals",
-    "Hidden",
-    "Wellness",
-    "Event",
-    "IntervalsDTO",
-    "Interval",
-    "IntervalGroup",
-    "WithSportSettings",
-    "SportSettings",
-    "ActivityStream",
-}
+FULL = {"Activity", "ActivityWithIntervals", "Hidden", "Wellness", "Event", "IntervalsDTO",
+        "Interval", "IntervalGroup", "WithSportSettings", "SportSettings", "ActivityStream"}
 
 
 def _nullable(schema: Any) -> Any:
@@ -67,9 +56,8 @@ def _nullable(schema: Any) -> Any:
         return schema
     out = {key: _nullable(value) for key, value in schema.items() if key != "properties"}
     if "properties" in schema:
-        out["properties"] = {
-            name: {"anyOf": [{"type": "null"}, _nullable(sub)]} for name, sub in schema["properties"].items()
-        }
+        out["properties"] = {name: {"anyOf": [{"type": "null"}, _nullable(sub)]}
+                             for name, sub in schema["properties"].items()}
     if out.get("additionalProperties") == {"type": "object"}:
         # springdoc writes Java's Map<String, Object> this way, but Java's Object is any JSON
         # value: the live workout_doc is {"duration": 4560, "steps": [...]} (API_NOTES §7).
@@ -153,20 +141,16 @@ def fake_routes() -> Iterator[tuple[str, str]]:
 def test_every_route_is_an_operation_of_the_spec() -> None:
     served = list(fake_routes())
     assert len(served) >= 18
-    missing = [(path, method) for path, method in served if method not in SPEC["paths"].get(path, {})]
+    missing = [(path, method) for path, method in served
+               if method not in SPEC["paths"].get(path, {})]
     assert missing == []
 
 
 def test_payload_key_sets_match_the_spec() -> None:
-    for keys, name in [
-        (ACTIVITY_KEYS, "Activity"),
-        (WELLNESS_KEYS, "Wellness"),
-        (EVENT_KEYS, "Event"),
-        (INTERVAL_KEYS, "Interval"),
-        (INTERVAL_GROUP_KEYS, "IntervalGroup"),
-        (ATHLETE_KEYS, "WithSportSettings"),
-        (SPORT_SETTINGS_KEYS, "SportSettings"),
-    ]:
+    for keys, name in [(ACTIVITY_KEYS, "Activity"), (WELLNESS_KEYS, "Wellness"),
+                       (EVENT_KEYS, "Event"), (INTERVAL_KEYS, "Interval"),
+                       (INTERVAL_GROUP_KEYS, "IntervalGroup"), (ATHLETE_KEYS, "WithSportSettings"),
+                       (SPORT_SETTINGS_KEYS, "SportSettings")]:
         assert list(keys) == list(SCHEMAS[name]["properties"]), name
 
 
@@ -177,13 +161,9 @@ def test_validator_rejects_wrong_types_and_missing_keys(shared_store: FakeStore)
     activity = next(a for a in shared_store.activities.values() if a["source"] != "STRAVA")
     validate(activity, ref("Activity"))
     validate(activity | {"VO2MaxGarmin": 55.0}, ref("Activity"))  # custom fields are fine
-    for broken in (
-        activity | {"moving_time": "1h"},
-        activity | {"icu_training_load": 65.5},
-        activity | {"source": "CARRIER_PIGEON"},
-        activity | {"created": "yesterday"},
-        {k: v for k, v in activity.items() if k != "name"},
-    ):
+    for broken in (activity | {"moving_time": "1h"}, activity | {"icu_training_load": 65.5},
+                   activity | {"source": "CARRIER_PIGEON"}, activity | {"created": "yesterday"},
+                   {k: v for k, v in activity.items() if k != "name"}):
         with pytest.raises(ValidationError):
             validate(broken, ref("Activity"))
     with pytest.raises(ValidationError):
@@ -195,18 +175,14 @@ def test_validator_rejects_wrong_types_and_missing_keys(shared_store: FakeStore)
 
 def _fill(path: str, store: FakeStore) -> list[str]:
     """Concrete URLs for a spec path, from the store's data; a new parameter fails loudly."""
-    native = max(
-        (a for a in store.activities.values() if a["source"] != "STRAVA"), key=lambda a: a["start_date_local"]
-    )
+    native = max((a for a in store.activities.values() if a["source"] != "STRAVA"),
+                 key=lambda a: a["start_date_local"])
     strava = next(a for a in store.activities.values() if a["source"] == "STRAVA")
     workout = next(e for e in store.events.values() if e["workout_doc"])
     values = {
-        "athleteId": [store.athlete_id],
-        "ids": [f"{native['id']},{strava['id']},i1"],
-        "eventId": [str(workout["id"])],
-        "date": [(TODAY - timedelta(days=1)).isoformat()],
-        "ext": ["", ".json"],
-        "format": ["", ".json"],
+        "athleteId": [store.athlete_id], "ids": [f"{native['id']},{strava['id']},i1"],
+        "eventId": [str(workout["id"])], "date": [(TODAY - timedelta(days=1)).isoformat()],
+        "ext": ["", ".json"], "format": ["", ".json"],
         "id": [store.athlete_id] if path.startswith("/api/v1/athlete/") else [native["id"]],
     }
     urls = [path]
@@ -217,10 +193,8 @@ def _fill(path: str, store: FakeStore) -> list[str]:
 
 def _query(path: str) -> dict[str, str]:
     declared = {p["name"] for p in SPEC["paths"][path]["get"].get("parameters", [])}
-    wanted = {
-        "oldest": (TODAY - timedelta(days=60)).isoformat(),
-        "newest": (TODAY + timedelta(days=200)).isoformat(),
-    }
+    wanted = {"oldest": (TODAY - timedelta(days=60)).isoformat(),
+              "newest": (TODAY + timedelta(days=200)).isoformat()}
     return {k: v for k, v in wanted.items() if k in declared}
 
 
@@ -234,9 +208,8 @@ def test_every_get_route_validates_against_its_response_schema(
         schema = response_schema(path, "get")
         for url in _fill(path, shared_store):
             for extra in ({}, {"intervals": "true"}):
-                if extra and "intervals" not in {
-                    p["name"] for p in SPEC["paths"][path]["get"].get("parameters", [])
-                }:
+                if extra and "intervals" not in {p["name"] for p in SPEC["paths"][path]["get"]
+                                                 .get("parameters", [])}:
                     continue
                 response = ro.get(url.removeprefix("/api/v1"), params=_query(path) | extra)
                 assert response.status_code == 200, (url, response.text)
@@ -264,16 +237,16 @@ def test_activity_detail_with_intervals_is_activity_with_intervals(
 def _validate_store(store: FakeStore, sample_every: int) -> None:
     validate(store.athlete, ref("WithSportSettings"))
     activities = sorted(store.activities.values(), key=lambda a: a["start_date_local"])
-    validate(
-        [listed(a) for a in activities],
-        {"type": "array", "items": {"anyOf": [ref("Activity"), ref("Hidden")]}},
-    )
-    validate([store.wellness[k] for k in sorted(store.wellness)], {"type": "array", "items": ref("Wellness")})
+    validate([listed(a) for a in activities],
+             {"type": "array", "items": {"anyOf": [ref("Activity"), ref("Hidden")]}})
+    validate([store.wellness[k] for k in sorted(store.wellness)],
+             {"type": "array", "items": ref("Wellness")})
     validate(list(store.events.values()), {"type": "array", "items": ref("Event")})
     natives = [a for a in activities if a["source"] != "STRAVA"]
     for activity in natives[::sample_every]:
         validate(store.get_intervals(activity["id"]), ref("IntervalsDTO"))
-        validate(store.get_streams(activity["id"], None), {"type": "array", "items": ref("ActivityStream")})
+        validate(store.get_streams(activity["id"], None),
+                 {"type": "array", "items": ref("ActivityStream")})
 
 
 def test_generated_athlete_validates() -> None:

@@ -25,18 +25,9 @@ def _basic(text: str) -> str:
 
 @pytest.mark.parametrize(
     ("header", "expected"),
-    [
-        (None, 401),
-        ("", 401),
-        (_basic("API_KEY:"), 401),
-        (_basic("API_KEY"), 401),
-        ("Basic !!!notbase64", 401),
-        (_basic("API_KEY:k"), None),
-        (_basic("API_KEY:x"), 403),
-        (_basic("i12345:k"), 403),
-        ("Bearer k", 403),
-        (_basic("API_KEY:k:extra"), 403),
-    ],
+    [(None, 401), ("", 401), (_basic("API_KEY:"), 401), (_basic("API_KEY"), 401),
+     ("Basic !!!notbase64", 401), (_basic("API_KEY:k"), None), (_basic("API_KEY:x"), 403),
+     (_basic("i12345:k"), 403), ("Bearer k", 403), (_basic("API_KEY:k:extra"), 403)],
 )
 def test_auth_failure(header: str | None, expected: int | None) -> None:
     assert auth_failure(header, "k") == expected
@@ -64,9 +55,8 @@ def test_token_bucket_allows_the_burst_then_refills_at_the_rate() -> None:
 
 def test_fault_queue_matching_and_uses() -> None:
     queue = FaultQueue()
-    queue.add(
-        Fault(kind="status", status=500, times=2, methods=frozenset({"put"}), path_contains="/wellness")
-    )
+    queue.add(Fault(kind="status", status=500, times=2, methods=frozenset({"put"}),
+                    path_contains="/wellness"))
     queue.add(Fault(kind="html"))
     assert queue.take("PUT", "/api/v1/athlete/0/events/1") is not None  # falls to the html one
     assert queue.take("GET", "/api/v1/athlete/0/wellness") is None
@@ -82,11 +72,9 @@ def test_fault_queue_matching_and_uses() -> None:
 def test_damage_body() -> None:
     body = json.dumps([{"id": "i1", "name": "A", "type": "Ride"}]).encode()
     assert json.loads(damage_body(body, Fault(kind="null_fields"))) == [
-        {"id": "i1", "name": None, "type": None}
-    ]
+        {"id": "i1", "name": None, "type": None}]
     assert json.loads(damage_body(body, Fault(kind="missing_fields", fields=frozenset({"type"})))) == [
-        {"id": "i1", "name": "A"}
-    ]
+        {"id": "i1", "name": "A"}]
     truncated = damage_body(body, Fault(kind="truncated_json"))
     assert body.startswith(truncated) and len(truncated) < len(body)
     assert damage_body(b"<html>", Fault(kind="null_fields")) == b"<html>"

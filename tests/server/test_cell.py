@@ -7,27 +7,8 @@ import pytest
 from intervals_mcp.server.formatting import cell
 
 SAMPLES = [
-    "",
-    " ",
-    "a",
-    " a",
-    "a ",
-    "a  b",
-    "a\tb",
-    "a\nb",
-    "a\r\nb",
-    "a|b",
-    "|",
-    "1:45",
-    "47.6km",
-    "Zwift - VO2 5x4",
-    "\u00a0x",
-    "x\u2003y",
-    "ü ñ",
-    "a\x0bb",
-    "a\u2028b",
-    "a\x1cb",
-    "é|\n",
+    "", " ", "a", " a", "a ", "a  b", "a\tb", "a\nb", "a\r\nb", "a|b", "|", "1:45", "47.6km",
+    "Zwift - VO2 5x4", "\u00a0x", "x\u2003y", "ü ñ", "a\x0bb", "a\u2028b", "a\x1cb", "é|\n",
 ]
 
 
