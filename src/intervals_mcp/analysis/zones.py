@@ -14,9 +14,10 @@ Decisions:
   three-zone model (None).
 - Polarization index (Treff et al. 2019, Front. Physiol. 10:707):
   PI = log10((low / moderate) * high * 100), with the three shares as fractions of 1.
-  moderate = 0 would divide by zero: it is taken as 0.01 (1%), the floor the paper suggests
-  for that case; high = 0 or low = 0 make the logarithm undefined: PI is None. `polarized` is
-  the paper's criterion: PI > 2.00 with low > high > moderate.
+  moderate = 0 would divide by zero: it is taken as 0.01 (1%), the substitute we recall the
+  paper giving for that case (the paper could not be re-read here: treat this as our choice);
+  high = 0 or low = 0 make the logarithm undefined: PI is None. `polarized` is PI > 2.00 (the
+  paper's threshold) with low > high > moderate.
 - An activity counts as "without zone times" when the metric's array is missing, empty or all
   zeros (Strava stubs, strength sessions, rides without a power meter).
 """
