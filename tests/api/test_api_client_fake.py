@@ -71,7 +71,7 @@ def gaps(fake: FakeIntervals) -> list[float]:
 # --- plain reads and writes -----------------------------------------------------------------
 
 
-async def test_reads_return_plain_json_and_dates_go_out_as_iso_days(fake: FakeIntervals) -> None:
+async def test_reads_return_plain_json_and_dates_go_out_in_iso(fake: FakeIntervals) -> None:
     async with client_for(fake) as client:
         athlete = await client.get_athlete(ATHLETE)
         oldest, newest = TODAY - timedelta(days=60), TODAY
@@ -86,7 +86,7 @@ async def test_reads_return_plain_json_and_dates_go_out_as_iso_days(fake: FakeIn
     listed = fake.requests[1]
     assert listed.path.endswith(f"/athlete/{ATHLETE}/activities")
     assert listed.query["oldest"] == oldest.isoformat()
-    assert listed.query["newest"] == newest.isoformat()
+    assert listed.query["newest"] == f"{newest.isoformat()}T23:59:59"  # the whole last day
     assert client.request_count == 4
 
 
