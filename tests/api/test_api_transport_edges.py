@@ -8,7 +8,6 @@ from __future__ import annotations
 import gzip
 import socket
 import time
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import httpx
@@ -28,13 +27,11 @@ from intervals_mcp.errors import (
     UpstreamTimeoutError,
     UpstreamUnreachableError,
 )
-from intervals_mcp.fake import FakeIntervals, FakeStore, generate_athlete
+from intervals_mcp.fake import FakeIntervals
 
+from .conftest import ATHLETE, KEY, TODAY
 from .local_http import LocalServer, Seen, json_answer
 
-KEY = "s3cr3t-KEY-do-not-leak"
-ATHLETE = "i12345"
-TODAY = date(2026, 11, 24)
 # A sync's patient budget: what cannot succeed must not use it up.
 PATIENT = RetryPolicy(total_seconds=120.0, max_attempts=10, max_delay=1.0)
 
@@ -51,17 +48,6 @@ def closed_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
     return port
-
-
-@pytest.fixture(scope="module")
-def store() -> FakeStore:
-    return generate_athlete(seed=3, years=1, today=TODAY, athlete_id=ATHLETE)
-
-
-@pytest.fixture
-def fake(store: FakeStore) -> Iterator[FakeIntervals]:
-    with FakeIntervals(store, api_key=KEY, latency=0.0, rate_limit=None) as server:
-        yield server
 
 
 # --- nothing listening ----------------------------------------------------------------------

@@ -163,45 +163,66 @@ def too_many_redirects(where: str, hops: int, last: str, base_url: str) -> BaseU
     )
 
 
-def error_for_transport(exc: Exception, where: str, origin: str, timeout: float) -> UpstreamError:
-    """Our error for what httpx raised while sending `where` to `origin` (scheme, host, port).
+# What httpx raised, first match wins: the error type and its sentence. Timeouts and dropped
+# connections may mend (retried for reads); a connection never made rarely does (retried
+# briefly); an address httpx cannot use never does.
+_Kinds = type[Exception] | tuple[type[Exception], ...]
+_TRANSPORT_ERRORS: tuple[tuple[_Kinds, type[UpstreamError], str], ...] = (
+    (
+        httpx.TimeoutException,
+        UpstreamTimeoutError,
+        "Intervals.icu did not answer {where} within {timeout:g} seconds: try again later.",
+    ),
+    (
+        httpx.ConnectError,
+        UpstreamUnreachableError,
+        "Intervals.icu could not be reached at {origin} for {where} ({why}): check "
+        "INTERVALS_API_BASE_URL and the network connection.",
+    ),
+    (
+        (httpx.UnsupportedProtocol, httpx.InvalidURL),
+        BaseUrlError,
+        "{where} cannot be sent to {origin}, which is not an http or https address: set "
+        f"INTERVALS_API_BASE_URL to one like {DEFAULT_BASE_URL}.",
+    ),
+    (
+        httpx.TooManyRedirects,
+        BaseUrlError,
+        "Intervals.icu answered {where} with too many redirects: check INTERVALS_API_BASE_URL.",
+    ),
+    (
+        httpx.DecodingError,
+        InvalidResponseError,
+        "Intervals.icu answered {where} with a body that could not be decoded: try again later.",
+    ),
+    (
+        httpx.LocalProtocolError,
+        UpstreamError,
+        "{where} could not be sent ({name}): this is a bug in intervals-mcp, please report it.",
+    ),
+    (
+        httpx.TransportError,
+        UpstreamConnectionError,
+        "Intervals.icu could not be reached for {where} ({name}): check the network connection "
+        "and INTERVALS_API_BASE_URL.",
+    ),
+    (Exception, UpstreamError, "Intervals.icu could not be asked {where} ({name}): try again later."),
+)
 
-    Timeouts and dropped connections may mend (retried for reads); a refused connection or an
-    unknown host rarely does (retried briefly); an address httpx cannot use never does.
-    """
-    name = type(exc).__name__
-    if isinstance(exc, httpx.TimeoutException):
-        return UpstreamTimeoutError(
-            f"Intervals.icu did not answer {where} within {timeout:g} seconds: try again later."
+
+def error_for_transport(exc: Exception, where: str, origin: str, timeout: float) -> UpstreamError:
+    """Our error for what httpx raised while sending `where` to `origin` (scheme, host, port)."""
+    kind, template = next((k, t) for c, k, t in _TRANSPORT_ERRORS if isinstance(exc, c))
+    why = _connect_failure(exc) if isinstance(exc, httpx.ConnectError) else ""
+    return kind(
+        template.format(
+            where=where,
+            origin=origin or "INTERVALS_API_BASE_URL",
+            timeout=timeout,
+            name=type(exc).__name__,
+            why=why,
         )
-    if isinstance(exc, httpx.ConnectError):
-        return UpstreamUnreachableError(
-            f"Intervals.icu could not be reached at {origin} for {where} ({_connect_failure(exc)}): "
-            "check INTERVALS_API_BASE_URL and the network connection."
-        )
-    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
-        return BaseUrlError(
-            f"{where} cannot be sent to {origin or 'INTERVALS_API_BASE_URL'}, which is not an http "
-            f"or https address: set INTERVALS_API_BASE_URL to one like {DEFAULT_BASE_URL}."
-        )
-    if isinstance(exc, httpx.TooManyRedirects):
-        return BaseUrlError(
-            f"Intervals.icu answered {where} with too many redirects: check INTERVALS_API_BASE_URL."
-        )
-    if isinstance(exc, httpx.DecodingError):
-        return InvalidResponseError(
-            f"Intervals.icu answered {where} with a body that could not be decoded: try again later."
-        )
-    if isinstance(exc, httpx.LocalProtocolError):
-        return UpstreamError(
-            f"{where} could not be sent ({name}): this is a bug in intervals-mcp, please report it."
-        )
-    if isinstance(exc, httpx.TransportError):
-        return UpstreamConnectionError(
-            f"Intervals.icu could not be reached for {where} ({name}): check the network "
-            "connection and INTERVALS_API_BASE_URL."
-        )
-    return UpstreamError(f"Intervals.icu could not be asked {where} ({name}): try again later.")
+    )
 
 
 def _connect_failure(exc: BaseException) -> str:
