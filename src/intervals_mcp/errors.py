@@ -81,6 +81,21 @@ class UpstreamConnectionError(UpstreamError):
     retryable = True
 
 
+class UpstreamUnreachableError(UpstreamConnectionError):
+    """Nothing answered at INTERVALS_API_BASE_URL; check it and the network connection."""
+
+    # Retried only briefly (RetryPolicy.connect_attempts): a refused connection or an unknown
+    # host rarely mends itself within a call, and the request never arrived, so even a write
+    # may be sent again.
+
+
+class BaseUrlError(UpstreamError):
+    """Intervals.icu is not at INTERVALS_API_BASE_URL; set it to https://intervals.icu/api/v1."""
+
+    # Never retried: a redirect elsewhere, a 404 on a list or an unusable URL is the same on
+    # every try, for every request.
+
+
 class InvalidResponseError(UpstreamError):
     """Intervals.icu sent a response that is not the JSON expected; try again later."""
 

@@ -12,7 +12,6 @@ import asyncio
 import base64
 import logging
 import time
-from collections.abc import Iterator
 from datetime import date, timedelta
 from itertools import pairwise
 
@@ -31,26 +30,14 @@ from intervals_mcp.errors import (
     UpstreamTimeoutError,
     UpstreamUnavailableError,
 )
-from intervals_mcp.fake import FakeIntervals, FakeStore, Fault, generate_athlete
+from intervals_mcp.fake import FakeIntervals, FakeStore, Fault
 
-KEY = "s3cr3t-KEY-do-not-leak"
+from .conftest import ATHLETE, KEY, TODAY
+
 WRONG_KEY = "wr0ng-s3cr3t-KEY-do-not-leak"
-TODAY = date(2026, 11, 24)
-ATHLETE = "i12345"
 QUICK = RetryPolicy(total_seconds=6.0, max_attempts=6, base_delay=0.1, max_delay=1.0)
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture(scope="module")
-def store() -> FakeStore:
-    return generate_athlete(seed=7, years=1, today=TODAY, athlete_id=ATHLETE)
-
-
-@pytest.fixture
-def fake(store: FakeStore) -> Iterator[FakeIntervals]:
-    with FakeIntervals(store, api_key=KEY, latency=0.0, rate_limit=None) as server:
-        yield server
 
 
 def client_for(fake: FakeIntervals, key: str = KEY, **kwargs: object) -> IntervalsClient:
@@ -71,7 +58,7 @@ def gaps(fake: FakeIntervals) -> list[float]:
 # --- plain reads and writes -----------------------------------------------------------------
 
 
-async def test_reads_return_plain_json_and_dates_go_out_as_iso_days(fake: FakeIntervals) -> None:
+async def test_reads_return_plain_json_and_dates_go_out_in_iso(fake: FakeIntervals) -> None:
     async with client_for(fake) as client:
         athlete = await client.get_athlete(ATHLETE)
         oldest, newest = TODAY - timedelta(days=60), TODAY
@@ -86,7 +73,7 @@ async def test_reads_return_plain_json_and_dates_go_out_as_iso_days(fake: FakeIn
     listed = fake.requests[1]
     assert listed.path.endswith(f"/athlete/{ATHLETE}/activities")
     assert listed.query["oldest"] == oldest.isoformat()
-    assert listed.query["newest"] == newest.isoformat()
+    assert listed.query["newest"] == f"{newest.isoformat()}T23:59:59"  # the whole last day
     assert client.request_count == 4
 
 

@@ -7,6 +7,7 @@ import pytest
 from intervals_mcp.api.http_errors import error_for_status, upstream_message
 from intervals_mcp.errors import (
     AuthenticationError,
+    BaseUrlError,
     InvalidRequestError,
     InvalidResponseError,
     NotFoundError,
@@ -56,7 +57,9 @@ def test_upstream_message_is_clipped() -> None:
         (500, UpstreamUnavailableError),
         (502, UpstreamUnavailableError),
         (503, UpstreamUnavailableError),
-        (302, InvalidResponseError),
+        (302, BaseUrlError),  # a redirect the client would not follow: never retried
+        (304, BaseUrlError),
+        (199, InvalidResponseError),
     ],
 )
 def test_status_maps_to_one_error_type_with_one_sentence(

@@ -27,6 +27,7 @@ from intervals_mcp.errors import (
     UpstreamConnectionError,
     UpstreamTimeoutError,
     UpstreamUnavailableError,
+    UpstreamUnreachableError,
 )
 
 NOW = datetime(2026, 11, 24, 12, 0, 0, tzinfo=UTC)
@@ -136,6 +137,22 @@ def test_stop_when_the_next_wait_would_leave_no_time_for_an_attempt() -> None:
     assert should_stop(elapsed=0.0, next_wait=30.0, attempt=1, policy=policy)
 
 
+def test_nothing_listening_gets_a_couple_of_quick_tries_not_the_whole_budget() -> None:
+    patient = RetryPolicy(total_seconds=120.0, max_attempts=10, connect_attempts=3, connect_seconds=3.0)
+    refused = UpstreamUnreachableError()
+    assert not should_stop(0.1, 0.2, 1, patient, refused)
+    assert not should_stop(0.4, 0.4, 2, patient, refused)
+    assert should_stop(0.9, 0.8, 3, patient, refused)  # attempts used up
+    assert should_stop(2.5, 1.0, 2, patient, refused)  # the few seconds used up
+    assert not should_stop(2.5, 1.0, 2, patient, UpstreamConnectionError())  # a reset: the budget
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
+def test_a_request_that_never_reached_the_server_may_be_sent_again_even_a_write(method: str) -> None:
+    assert is_retryable(UpstreamUnreachableError(), method)
+    assert not is_retryable(UpstreamConnectionError(), method)  # a reset may come after the write
+
+
 def test_attempt_timeout_is_cut_to_the_remaining_budget_with_a_floor() -> None:
     policy = RetryPolicy(total_seconds=8.0, min_attempt_seconds=1.0)
     assert attempt_timeout(30.0, 0.0, policy) == 8.0
@@ -191,6 +208,10 @@ def test_worst_case_call_stays_within_the_budget(
 
 
 def test_policy_rejects_nonsense() -> None:
+    with pytest.raises(ValueError):
+        RetryPolicy(connect_attempts=0)
+    with pytest.raises(ValueError):
+        RetryPolicy(connect_seconds=0)
     with pytest.raises(ValueError):
         RetryPolicy(total_seconds=0)
     with pytest.raises(ValueError):

@@ -102,3 +102,101 @@ def test_specific_names_win_over_the_generic_ones(monkeypatch: pytest.MonkeyPatc
     key, athlete = load_settings().require_credentials()
     assert key.get_secret_value() == SECRET
     assert athlete == "i2"
+
+
+# --- INTERVALS_API_BASE_URL must be a web address (issue 10, item 2) --------------------------
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "notaurl",
+        "ftp://x",
+        "ftp://intervals.icu/api/v1",
+        "http://",
+        "https:///api/v1",
+        "intervals.icu/api/v1",
+        "https://intervals icu/api/v1",
+        "https://intervals.icu:http/api/v1",
+        "https://intervals.icu/api/v1?x=1",
+    ],
+)
+def test_a_malformed_base_url_is_one_sentence_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, bad: str
+) -> None:
+    monkeypatch.setenv("INTERVALS_API_BASE_URL", bad)
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    message = str(info.value)
+    assert message.startswith("INTERVALS_API_BASE_URL "), message
+    assert DEFAULT_BASE_URL in message  # what to set it to
+    assert "\n" not in message and message.count(": ") == 1, message
+    assert "Value error" not in message and "pydantic" not in message
+
+
+def test_a_base_url_with_a_password_is_refused_without_echoing_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("INTERVALS_API_BASE_URL", "https://me:hunter2-secret@intervals.icu/api/v1")
+    with pytest.raises(ConfigError, match="INTERVALS_API_BASE_URL") as info:
+        load_settings()
+    assert "hunter2-secret" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("https://intervals.icu/api/v1/", "https://intervals.icu/api/v1"),
+        ("  http://127.0.0.1:8123/api/v1  ", "http://127.0.0.1:8123/api/v1"),
+        ("HTTPS://Intervals.icu/api/v1", "HTTPS://Intervals.icu/api/v1"),
+        ("http://localhost:8000", "http://localhost:8000"),
+        ("http://[::1]:8000/api/v1", "http://[::1]:8000/api/v1"),
+    ],
+)
+def test_a_good_base_url_is_kept(monkeypatch: pytest.MonkeyPatch, given: str, kept: str) -> None:
+    monkeypatch.setenv("INTERVALS_API_BASE_URL", given)
+    assert load_settings().base_url == kept
+
+
+def test_a_setting_given_by_field_name_is_named_by_its_variable() -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings(recent_days=-1)
+    assert "INTERVALS_MCP_RECENT_DAYS" in str(info.value)
+
+
+# --- ATHLETE_ID as a bare number (issue 10, item 12) ------------------------------------------
+
+
+@pytest.mark.parametrize(("given", "used"), [("12345", "i12345"), (" 7 ", "i7"), ("I12345", "i12345")])
+def test_a_bare_athlete_number_is_corrected_to_the_i_form(
+    monkeypatch: pytest.MonkeyPatch, given: str, used: str
+) -> None:
+    monkeypatch.setenv("API_KEY", SECRET)
+    monkeypatch.setenv("ATHLETE_ID", given)
+    settings = load_settings()
+    assert settings.athlete_id == used
+    assert settings.require_credentials()[1] == used
+
+
+def test_athlete_zero_means_the_keys_own_athlete_and_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("API_KEY", SECRET)
+    monkeypatch.setenv("ATHLETE_ID", "0")
+    assert load_settings().require_credentials()[1] == "0"
+
+
+def test_the_specific_names_in_dotenv_win_over_generic_ones_in_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / ".env").write_text(f"INTERVALS_API_KEY={SECRET}\nINTERVALS_ATHLETE_ID=i2\n")
+    monkeypatch.setenv("API_KEY", "another-services-key")
+    monkeypatch.setenv("ATHLETE_ID", "i1")
+    key, athlete = load_settings().require_credentials()
+    assert key.get_secret_value() == SECRET
+    assert athlete == "i2"
+
+
+def test_the_generic_names_still_fill_in_when_the_specific_ones_are_absent(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(f"API_KEY={SECRET}\nATHLETE_ID=12345\n")
+    key, athlete = load_settings().require_credentials()
+    assert key.get_secret_value() == SECRET
+    assert athlete == "i12345"

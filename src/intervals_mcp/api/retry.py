@@ -19,6 +19,7 @@ from intervals_mcp.errors import (
     UpstreamConnectionError,
     UpstreamTimeoutError,
     UpstreamUnavailableError,
+    UpstreamUnreachableError,
 )
 
 # Methods whose repetition cannot do harm: a read that failed half-way can simply be sent again.
@@ -40,7 +41,9 @@ class RetryPolicy:
 
     `total_seconds` bounds the whole call, waits and attempts together: no retry starts unless
     at least `min_attempt_seconds` of the budget remain after its wait, and each attempt's
-    timeout is cut to what is left of the budget.
+    timeout is cut to what is left of the budget. A connection that cannot be made at all
+    (refused, unknown host) gets at most `connect_attempts` tries within `connect_seconds`:
+    it rarely mends within a call, and a sync's long budget must not be spent on it.
     """
 
     total_seconds: float = 8.0
@@ -49,6 +52,8 @@ class RetryPolicy:
     max_delay: float = 8.0
     max_retry_after: float = 30.0
     min_attempt_seconds: float = 1.0
+    connect_attempts: int = 3
+    connect_seconds: float = 3.0
 
     def __post_init__(self) -> None:
         if self.total_seconds <= 0:
@@ -59,15 +64,18 @@ class RetryPolicy:
             raise ValueError("RetryPolicy delays must not be negative")
         if self.min_attempt_seconds <= 0:
             raise ValueError("RetryPolicy.min_attempt_seconds must be positive")
+        if self.connect_attempts < 1 or self.connect_seconds <= 0:
+            raise ValueError("RetryPolicy.connect_attempts and connect_seconds must be positive")
 
 
 def is_retryable(error: BaseException, method: str) -> bool:
     """Whether `error` from a `method` request may be retried.
 
-    429 always (the server did not process the request); 5xx, timeouts, connection failures
-    and unreadable bodies only for safe methods; everything else (401/403/404/422) never.
+    429 and a connection never made always (the server did not act on the request); 5xx,
+    timeouts, dropped connections and unreadable bodies only for safe methods; everything else
+    (401/403/404/422, a wrong base URL) never.
     """
-    if isinstance(error, RateLimitedError):
+    if isinstance(error, RateLimitedError | UpstreamUnreachableError):
         return True
     return method.upper() in SAFE_METHODS and isinstance(error, _TRANSIENT)
 
@@ -97,13 +105,24 @@ def wait_seconds(
     return backoff_seconds(attempt, policy, rng)
 
 
-def should_stop(elapsed: float, next_wait: float, attempt: int, policy: RetryPolicy) -> bool:
+def should_stop(
+    elapsed: float,
+    next_wait: float,
+    attempt: int,
+    policy: RetryPolicy,
+    error: BaseException | None = None,
+) -> bool:
     """Give up after `attempt` attempts and `elapsed` seconds, if the next wait is `next_wait`?
 
     Stop when the attempts are used up, or when waiting would leave less than
-    `min_attempt_seconds` of the total budget for the next attempt.
+    `min_attempt_seconds` of the total budget for the next attempt; after a connection that
+    could not be made (`error`), already when its few tries or seconds are used up.
     """
     if attempt >= policy.max_attempts:
+        return True
+    if isinstance(error, UpstreamUnreachableError) and (
+        attempt >= policy.connect_attempts or elapsed + next_wait > policy.connect_seconds
+    ):
         return True
     return elapsed + next_wait + policy.min_attempt_seconds > policy.total_seconds
 
