@@ -56,6 +56,11 @@ COUNT_COLOURS = """async ([png, rgb]) => {
 }"""
 
 
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
 def _missing_browser(reason: str) -> None:
     if os.environ.get("INTERVALS_MCP_REQUIRE_BROWSER") == "1":
         pytest.fail(f"INTERVALS_MCP_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
