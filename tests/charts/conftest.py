@@ -67,8 +67,10 @@ def _missing_browser(reason: str) -> None:
     pytest.skip(f"{reason}: install it (apt-get install -y chromium) to run the chart tests")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """One browser per test module: while playwright's sync API runs, this thread has a
+    running event loop, which the async tests of other modules must not meet."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
