@@ -258,3 +258,40 @@ def test_a_drawing_failure_is_caught_by_these_tests(show: Show) -> None:
     view = show(broken, samples.tool_result(samples.fitness()))
     assert any("console.error" in e for e in view.problems()), view.errors
     assert view.texts(".msg.error") == ["Fitness trend: this result could not be drawn."]
+
+
+ODD: dict[str, tuple[ChartPage, dict[str, Any]]] = {
+    "fitness-no-keys": (FITNESS, {}),
+    "fitness-one-point": (FITNESS, {**samples.fitness(), "points": samples.fitness()["points"][:1]}),
+    "fitness-forecast-only": (FITNESS, {**samples.fitness(forecast_days=10), "points": [], "latest": None}),
+    "fitness-gaps": (
+        FITNESS,
+        {**samples.fitness(), "points": [{**p, "ctl": None} if i % 3 else p
+                                          for i, p in enumerate(samples.fitness()["points"])]},
+    ),
+    "summary-no-keys": (SUMMARY, {}),
+    "summary-one-period": (SUMMARY, {**samples.training_summary(), "group_by": "none",
+                                     "periods": samples.training_summary()["periods"][:1]}),
+    "summary-bad-rows": (SUMMARY, {**samples.training_summary(), "by_sport": None, "previous": None,
+                                   "periods": [*samples.training_summary()["periods"], {"start": None}, 7]}),
+    "intensity-no-keys": (INTENSITY, {}),
+    "intensity-no-split": (INTENSITY, {**samples.intensity(), "polarization": None, "weekly": []}),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", ODD)
+def test_odd_results_draw_or_say_why_without_errors(show: Show, case: str) -> None:
+    page, data = ODD[case]
+    view = show(page.html, samples.tool_result(data))
+    clean(view)
+    assert view.count("svg.chart") + view.count(".msg") >= 1
+    assert view.count(".msg.error") == 0
+
+
+def test_a_peak_outside_the_drawn_dates_is_not_marked(show: Show) -> None:
+    page, data = ODD["fitness-forecast-only"]
+    view = show(page.html, samples.tool_result(data))
+    clean(view)
+    assert view.count("circle") == 0
+    assert not any(t.startswith("peak") for t in view.texts("svg.chart text"))
+    assert view.count("path.dash") == 3 and view.count("path.line:not(.dash)") == 0

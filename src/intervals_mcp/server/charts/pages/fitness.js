@@ -92,7 +92,7 @@ function renderFitness(root, d, W) {
     if (forecast.length) svg(s, "path", { class: "line dash " + cls, d: linePath(tail.concat(forecast), xd, yOf) });
   }
   const peak = d.peak;
-  if (isObj(peak) && isNum(peak.ctl) && Number.isFinite(dayOf(peak.date))) {
+  if (isObj(peak) && isNum(peak.ctl) && dayOf(peak.date) >= d0 && dayOf(peak.date) <= d1) {
     const px = x(dayOf(peak.date)), py = y(peak.ctl);
     svg(s, "circle", { cx: px, cy: py, r: 4.5, class: "f1" });
     svg(s, "text", { x: Math.max(L + 24, Math.min(R - 24, px)), y: py - 9, "text-anchor": "middle", class: "lbl" },

@@ -1,7 +1,8 @@
 /* get_training_summary: training load per period as bars, moving time as a line on the
    right axis, each bar's figures in its tooltip; totals, the previous span and sports below. */
 
-const GROUPS = { week: "week", month: "month", year: "year", none: "range" };
+const TITLES = { week: "Training load by week", month: "Training load by month", year: "Training load by year",
+  none: "Training load" };
 
 function figures(p) {
   return num(p.sessions) + " sessions, " + hours(p.moving_time_s) + ", " + num(p.distance_km, 1) + " km, " +
@@ -35,8 +36,8 @@ function trainingSummary(d) {
 }
 
 function renderSummary(root, d, W) {
-  const group = GROUPS[d.group_by] ? d.group_by : "week";
-  header(root, "Training load by " + GROUPS[group], span(d));
+  const group = TITLES[d.group_by] ? d.group_by : "week";
+  header(root, TITLES[group], span(d));
   const periods = dated(d.periods, "start");
   const some = (p) => [p.sessions, p.training_load, p.moving_time_s].some((v) => isNum(v) && v > 0);
   if (!periods.some(some)) {
@@ -57,7 +58,7 @@ function renderSummary(root, d, W) {
   const ah = nice(0, Math.max(1, ...periods.map((p) => p.moving_time_s / 3600).filter(isNum)), 4);
   const yh = scale(ah.lo, ah.hi, top + h, top);
 
-  const s = chart(root, W, H, "Training load by " + GROUPS[group], summary);
+  const s = chart(root, W, H, TITLES[group], summary);
   yAxis(s, ay, y, L, R);
   for (const t of ah.ticks) svg(s, "text", { x: R + 6, y: yh(t) + 4, class: "f2" }, num(t));
   svg(s, "text", { x: L - 6, y: top - 10, "text-anchor": "end", class: "f1" }, "load");
