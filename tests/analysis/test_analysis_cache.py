@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from intervals_mcp.analysis.cache import CoveredRange, cache_status, gaps, sync_command
 from intervals_mcp.analysis.periods import Period
 from intervals_mcp.cli import app
-from intervals_mcp.cli_args import parse_day, parse_resources
+from intervals_mcp.cli.args import parse_day, parse_resources
 
 D = date.fromisoformat
 T0 = datetime(2025, 12, 31, 23, tzinfo=UTC)

@@ -26,12 +26,13 @@ PYPROJECT: dict[str, Any] = tomllib.loads((ROOT / "pyproject.toml").read_text(en
 
 
 def env_names() -> dict[str, str]:
-    """Every environment variable the settings read, to the field it sets."""
+    """Every environment variable the settings read, to the field it sets (the seed's plain
+    API_KEY and ATHLETE_ID are fallbacks of the same settings)."""
     names: dict[str, str] = {}
     for field, info in Settings.model_fields.items():
         alias = info.validation_alias
         if isinstance(alias, AliasChoices):
-            names.update({str(choice): field for choice in alias.choices})
+            names.update({str(choice): field.removeprefix("plain_") for choice in alias.choices})
     return names
 
 

@@ -333,7 +333,7 @@ async def test_events_run_ahead_of_the_history_range_when_asked(
     assert report.ok
     lists = dict(list_paths(fake))
     assert lists["events"]["newest"] == ahead.isoformat()
-    assert lists["activities"]["newest"] == TODAY.isoformat()
+    assert lists["activities"]["newest"] == f"{TODAY.isoformat()}T23:59:59"  # the whole last day
     planned = await listed_rows(reader, "events", TODAY + timedelta(days=1), ahead)
     expected = [
         e

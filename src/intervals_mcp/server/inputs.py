@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from intervals_mcp.config import ATHLETE_ID_RE
+from intervals_mcp.config import ATHLETE_ID_RE, normalize_athlete_id
 from intervals_mcp.errors import InputError
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -136,10 +136,10 @@ def check_activity_id(value: str) -> str:
 def resolve_athlete(value: str | None, default: str) -> str:
     """The athlete a call asks about: `value`, else `default`; a bare number like 12345 is the
     id the API spells i12345 (only `0`, the key's owner, stays a bare number)."""
-    athlete = (value or "").strip() or default
+    athlete = normalize_athlete_id(value or "") or default
     if len(athlete) > MAX_ID_CHARS or not athlete.isascii() or not ATHLETE_ID_RE.match(athlete):
         raise InputError(
             f"athlete_id {shown(athlete)} is not an athlete id: give one like i12345, or leave it "
             "out for your own."
         )
-    return athlete if athlete == "0" or athlete.startswith("i") else f"i{athlete}"
+    return athlete
