@@ -21,6 +21,7 @@ from intervals_mcp.fake import routes_calendar as cal
 from intervals_mcp.fake.http import ApiError, error_response
 from intervals_mcp.fake.store import FakeStore
 from intervals_mcp.fake.timefmt import iso_utc
+from intervals_mcp.fake.world import FakeWorld, as_world
 
 API = "/api/v1"
 
@@ -40,6 +41,7 @@ class JsonExtension(Convertor[str]):
 register_url_convertor("icu_json_ext", JsonExtension())
 
 routes = [
+    Route(f"{API}/athletes", act.list_athletes, methods=["GET"]),
     Route(f"{API}/athlete/{{id}}", act.get_athlete, methods=["GET"]),
     Route(f"{API}/athlete/{{athleteId}}/sport-settings", act.list_sport_settings, methods=["GET"]),
     Route(f"{API}/athlete/{{id}}/activities", act.list_activities, methods=["GET"]),
@@ -78,8 +80,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
                         status_code=exc.status_code, headers=exc.headers)
 
 
-def build_app(store: FakeStore) -> Starlette:
+def build_app(target: FakeWorld | FakeStore, key: str = "test-key") -> Starlette:
+    """The routes over a world (or one athlete's store, reachable with `key`)."""
     app = Starlette(routes=routes, exception_handlers={ApiError: _api_error,
                                                        HTTPException: _http_error})
-    app.state.store = store
+    app.state.world = as_world(target, key)
     return app

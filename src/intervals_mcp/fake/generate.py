@@ -11,6 +11,7 @@ import math
 import random
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from intervals_mcp.fake.fitness import fitness_series
 from intervals_mcp.fake.gen_activities import Session, make_activity
@@ -22,7 +23,17 @@ from intervals_mcp.fake.gen_events import (
     race_event,
     workout_event,
 )
-from intervals_mcp.fake.profile import Physiology, make_athlete, make_physiology
+from intervals_mcp.fake.ids import (
+    DEFAULT_ATHLETE_ID,
+    EVENT_BASE,
+    EVENT_SPACING,
+    NATIVE_ACTIVITY_BASE,
+    NATIVE_ACTIVITY_SPACING,
+    STRAVA_ACTIVITY_BASE,
+    STRAVA_ACTIVITY_SPACING,
+    id_block,
+)
+from intervals_mcp.fake.profile import TIMEZONE, Physiology, make_athlete, make_physiology
 from intervals_mcp.fake.shapes import WELLNESS_KEYS
 from intervals_mcp.fake.store import FakeStore
 from intervals_mcp.fake.timefmt import iso_utc, parse_utc
@@ -110,18 +121,34 @@ def _wellness_day(
     return record
 
 
+def _zone(timezone: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"Unknown time zone {timezone!r}; give an IANA name such as "
+                         "'Europe/Brussels'.") from None
+
+
 def generate_athlete(
-    seed: int = 7, years: float = 5.0, today: date | None = None, athlete_id: str = "i12345"
+    seed: int = 7, years: float = 5.0, today: date | None = None,
+    athlete_id: str = DEFAULT_ATHLETE_ID, timezone: str = TIMEZONE,
 ) -> FakeStore:
-    """A deterministic athlete with `years` of history ending on `today` (default: the real today)."""
+    """A deterministic athlete with `years` of history ending on `today` (default: today in
+    the athlete's `timezone`, an IANA name stored in the profile and on every activity).
+
+    Athletes with different ids never share an activity or event id (see ids.py)."""
+    zone = _zone(timezone)
     rng = random.Random(seed)
-    today = today or date.today()
+    today = today or datetime.now(zone).date()
     first = today - timedelta(days=max(1, round(years * 365)) - 1)
     base = make_physiology(rng)
-    athlete = make_athlete(rng, athlete_id, base, first, today)
+    athlete = make_athlete(rng, athlete_id, base, first, today, timezone)
 
     activities: list[dict[str, Any]] = []
-    native_id, strava_id = 40_000_000 + rng.randint(0, 99_999), 10_000_000_000 + rng.randint(0, 10**8)
+    block = id_block(athlete_id)
+    native_id = NATIVE_ACTIVITY_BASE + block * NATIVE_ACTIVITY_SPACING + rng.randint(0, 99_999)
+    strava_id = (STRAVA_ACTIVITY_BASE + block * STRAVA_ACTIVITY_SPACING
+                 + rng.randint(0, 10**8))
     day = first
     while day <= today:
         season = math.sin(2 * math.pi * (day.timetuple().tm_yday - 80) / 365)
@@ -137,7 +164,7 @@ def generate_athlete(
             else:
                 native_id += rng.randint(1, 40)
                 activity_id = f"i{native_id}"
-            activity = make_activity(rng, activity_id, athlete_id, session, phys)
+            activity = make_activity(rng, activity_id, athlete_id, session, phys, timezone)
             if not session.strava and rng.random() < 0.15:
                 activity["VO2MaxGarmin"] = float(rng.randint(52, 60))
             activities.append(activity)
@@ -163,8 +190,9 @@ def generate_athlete(
             updated = max(updated, parse_utc(last_sync[d]) + timedelta(milliseconds=600))
         wellness.append(_wellness_day(rng, d, base, fit, updated, base.ftp))
 
-    events = _past_events(rng, athlete_id, activities, first, today, 80_000_000)
-    events += plan_future(rng, athlete_id, today, base.ftp, 80_000_000 + len(events))
+    first_event = EVENT_BASE + block * EVENT_SPACING
+    events = _past_events(rng, athlete_id, activities, first, today, first_event)
+    events += plan_future(rng, athlete_id, today, base.ftp, first_event + len(events))
     return FakeStore(athlete, activities, wellness, events, today=today, fitness_start=start)
 
 

@@ -112,7 +112,8 @@ def _sport_settings(
 
 
 def make_athlete(
-    rng: random.Random, athlete_id: str, phys: Physiology, first_day: date, today: date
+    rng: random.Random, athlete_id: str, phys: Physiology, first_day: date, today: date,
+    timezone: str = TIMEZONE,
 ) -> dict[str, Any]:
     """A full `WithSportSettings` payload: every declared key, nulls where unknown."""
     first, last, sex = rng.choice(_NAMES)
@@ -124,7 +125,7 @@ def make_athlete(
     values: dict[str, Any] = {
         "id": athlete_id, "name": f"{first} {last}", "firstname": first, "lastname": last,
         "sex": sex, "city": city, "state": state, "country": "United Kingdom",
-        "timezone": TIMEZONE, "locale": "en", "measurement_preference": "meters",
+        "timezone": timezone, "locale": "en", "measurement_preference": "meters",
         "weight_pref_lb": False, "fahrenheit": False, "wind_speed": "KMH", "rain": "MM",
         "weight": phys.weight, "icu_weight": phys.weight, "icu_resting_hr": phys.resting_hr,
         "icu_date_of_birth": f"{birth_year}-03-14", "email": f"{first.lower()}@example.com",

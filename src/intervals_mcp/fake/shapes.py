@@ -52,6 +52,12 @@ ATHLETE_KEYS: tuple[str, ...] = (
     "strava_authorized", "custom_items", "sportSettings",
 )
 
+# AthleteWithTags (GET /athletes): the athlete without sportSettings/custom_items, plus tags.
+ATHLETE_WITH_TAGS_KEYS: tuple[str, ...] = (
+    *ATHLETE_KEYS[: ATHLETE_KEYS.index("strava_authorized")], "icu_tags", "icu_notes",
+    "strava_authorized",
+)
+
 # SportSettings
 SPORT_SETTINGS_KEYS: tuple[str, ...] = (
     "id", "athlete_id", "types", "warmup_time", "cooldown_time", "ftp", "indoor_ftp",

@@ -19,6 +19,7 @@ from typing import Any
 from intervals_mcp.fake.details import build_intervals, build_streams
 from intervals_mcp.fake.fitness import fitness_series
 from intervals_mcp.fake.gen_events import blank_event
+from intervals_mcp.fake.ids import new_activity_id, new_id
 from intervals_mcp.fake.shapes import ACTIVITY_KEYS, EVENT_EXTRA_KEYS, EVENT_KEYS, WELLNESS_KEYS
 from intervals_mcp.fake.timefmt import iso_local, iso_utc, parse_utc
 from intervals_mcp.fake.workouts import workout_fields
@@ -77,8 +78,6 @@ class FakeStore:
         stamps += [r.get("updated") or "" for r in (*self.wellness.values(), *self.events.values())]
         newest = max((s for s in stamps if s), default=None)
         self._last_stamp = parse_utc(newest) if newest else datetime(2000, 1, 1, tzinfo=UTC)
-        self._next_event_id = max(self.events, default=90_000_000) + 1
-        self._next_activity = 1
 
     def __repr__(self) -> str:
         return (f"FakeStore(athlete_id={self.athlete_id!r}, activities={len(self.activities)}, "
@@ -166,8 +165,7 @@ class FakeStore:
             raise Invalid("start_date_local is required")
         with self.lock:
             stamp = iso_utc(self.now())
-            activity_id = payload.get("id") or f"i{99_000_000 + self._next_activity}"
-            self._next_activity += 1
+            activity_id = payload.get("id") or new_activity_id()
             activity = dict.fromkeys(ACTIVITY_KEYS) | {
                 "icu_athlete_id": self.athlete_id, "created": stamp, "icu_sync_date": stamp,
                 "analyzed": stamp} | payload | {"id": activity_id}
@@ -257,8 +255,7 @@ class FakeStore:
         """Create an event as POST /events does: server id, derived workout fields, `updated`."""
         self.check_event(payload, creating=True)
         with self.lock:
-            event_id = self._next_event_id
-            self._next_event_id += 1
+            event_id = new_id("event", floor=max(self.events, default=0) + 1)
             fields = {k: v for k, v in payload.items() if k in _EVENT_WRITABLE}
             if len(str(fields["start_date_local"])) == 10:
                 fields["start_date_local"] = f"{fields['start_date_local']}T00:00:00"
