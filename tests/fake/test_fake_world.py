@@ -131,6 +131,22 @@ def test_activity_lists_hold_only_the_owners_activities(
     assert coach.get(f"/athlete/{COACH}/activities/{activity['id']}").json() == []  # not the coach's
 
 
+def test_coach_comments_and_items_on_coached_athletes_only(
+    world_fake: FakeIntervals, coach: httpx.Client
+) -> None:
+    ann_ride, bob_ride = (_native(world_fake.world.store(a)) for a in (ANN, BOB))
+    posted = coach.post(f"/activity/{ann_ride['id']}/messages", json={"content": "Well paced"})
+    assert posted.status_code == 200
+    last = coach.get(f"/activity/{ann_ride['id']}/messages").json()[-1]
+    assert (last["athlete_id"], last["content"]) == (COACH, "Well paced")  # written by the key owner
+    refused = coach.post(f"/activity/{bob_ride['id']}/messages", json={"content": "Hi"})
+    assert refused.status_code == 403 and refused.json() == DENIED
+    item = {"name": "Team chart", "type": "FITNESS_CHART"}
+    assert coach.post(f"/athlete/{ANN}/custom-item", json=item).json()["athlete_id"] == ANN
+    assert coach.post(f"/athlete/{BOB}/custom-item", json=item).status_code == 403
+    assert coach.get(f"/athlete/{BOB}/gear").status_code == 200
+
+
 def test_time_zone_is_per_athlete_and_start_dates_agree() -> None:
     store = generate_athlete(seed=4, years=0.1, today=TODAY, athlete_id="i300",
                              timezone="Pacific/Kiritimati")

@@ -1,8 +1,8 @@
 """The fake's Starlette application: the route table and the service's error bodies.
 
 Every route here must exist (path and method) in the official OpenAPI document; a test checks
-that by walking `routes`. Path extensions (`wellness{ext}`, `events{format}`, `streams{ext}`)
-take the bare and the `.json` form.
+that by walking `routes`. Path extensions (`wellness{ext}`, `events{format}`, `streams{ext}`,
+`gear{ext}`, `power-curves{ext}` …) take the bare and the `.json` form.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from intervals_mcp.fake import routes_activities as act
+from intervals_mcp.fake import routes_athlete as ath
 from intervals_mcp.fake import routes_calendar as cal
 from intervals_mcp.fake.http import ApiError, error_response
 from intervals_mcp.fake.store import FakeStore
@@ -49,6 +50,22 @@ routes = [
     Route(f"{API}/activity/{{id}}", act.get_activity, methods=["GET"]),
     Route(f"{API}/activity/{{id}}/intervals", act.get_intervals, methods=["GET"]),
     Route(f"{API}/activity/{{id}}/streams{{ext:icu_json_ext}}", act.get_streams, methods=["GET"]),
+    Route(f"{API}/activity/{{id}}/messages", act.list_messages, methods=["GET"]),
+    Route(f"{API}/activity/{{id}}/messages", act.post_message, methods=["POST"]),
+    Route(f"{API}/athlete/{{id}}/power-curves{{ext:icu_json_ext}}", ath.power_curves,
+          methods=["GET"]),
+    Route(f"{API}/athlete/{{id}}/hr-curves{{ext:icu_json_ext}}", ath.hr_curves, methods=["GET"]),
+    Route(f"{API}/athlete/{{id}}/pace-curves{{ext:icu_json_ext}}", ath.pace_curves,
+          methods=["GET"]),
+    Route(f"{API}/athlete/{{id}}/gear{{ext:icu_json_ext}}", ath.list_gear, methods=["GET"]),
+    Route(f"{API}/athlete/{{id}}/custom-item", ath.list_custom_items, methods=["GET"]),
+    Route(f"{API}/athlete/{{id}}/custom-item", ath.create_custom_item, methods=["POST"]),
+    Route(f"{API}/athlete/{{id}}/custom-item/{{itemId:int}}", ath.get_custom_item,
+          methods=["GET"]),
+    Route(f"{API}/athlete/{{id}}/custom-item/{{itemId:int}}", ath.update_custom_item,
+          methods=["PUT"]),
+    Route(f"{API}/athlete/{{id}}/custom-item/{{itemId:int}}", ath.delete_custom_item,
+          methods=["DELETE"]),
     Route(f"{API}/athlete/{{id}}/wellness{{ext:icu_json_ext}}", cal.list_wellness, methods=["GET"]),
     Route(f"{API}/athlete/{{id}}/wellness/{{date}}", cal.get_wellness, methods=["GET"]),
     Route(f"{API}/athlete/{{id}}/wellness/{{date}}", cal.put_wellness, methods=["PUT"]),

@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from intervals_mcp.fake.details import interval_summary, plan_segments
+from intervals_mcp.fake.gear import default_gear
 from intervals_mcp.fake.profile import POWER_ZONES, TIMEZONE, Physiology
 from intervals_mcp.fake.shapes import ACTIVITY_KEYS
 from intervals_mcp.fake.timefmt import iso_local, iso_utc, iso_utc_z
@@ -139,8 +140,6 @@ def make_activity(
             "device_name": "ZWIFT" if indoor else "Garmin Edge 840",
             "source": "STRAVA" if session.strava else "ZWIFT" if indoor else "GARMIN_CONNECT",
             "power_meter": None if indoor else "Favero Assioma DUO",
-            "gear": {"id": "b1234567", "name": "Canyon Ultimate", "distance": 812345.0,
-                     "primary": True},
             "stream_types": ["time", "watts", "heartrate", "cadence", "distance",
                              "velocity_smooth"] + ([] if indoor else ["altitude", "latlng",
                                                                       "temp"]),
@@ -183,6 +182,7 @@ def make_activity(
             "calories": round(hours * 300), "kg_lifted": round(rng.uniform(2000, 6000), 1)
             if sport == "WeightTraining" else None,
         })
+    a["gear"] = default_gear(sport)
     a["session_rpe"] = a["icu_rpe"] * round(moving / 60)
     a["interval_summary"] = interval_summary(a, plan_segments(a))
     return a

@@ -13,7 +13,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from intervals_mcp.fake.custom_items import default_items
 from intervals_mcp.fake.fitness import fitness_series
+from intervals_mcp.fake.gear import stamp_distances
 from intervals_mcp.fake.gen_activities import Session, make_activity
 from intervals_mcp.fake.gen_events import (
     TEMPLATES,
@@ -24,6 +26,8 @@ from intervals_mcp.fake.gen_events import (
     workout_event,
 )
 from intervals_mcp.fake.ids import (
+    CUSTOM_ITEM_BASE,
+    CUSTOM_ITEM_SPACING,
     DEFAULT_ATHLETE_ID,
     EVENT_BASE,
     EVENT_SPACING,
@@ -182,6 +186,9 @@ def generate_athlete(
         fit = series[date.fromisoformat(a["start_date_local"][:10])]
         a["icu_ctl"], a["icu_atl"] = round(fit.ctl, 2), round(fit.atl, 2)
 
+    stamp_distances(athlete, activities)
+    athlete["custom_items"] = default_items(
+        athlete_id, CUSTOM_ITEM_BASE + block * CUSTOM_ITEM_SPACING, parse_utc(athlete["icu_activated"]))
     wellness = []
     for d, fit in series.items():
         updated = datetime.combine(d, time(7), tzinfo=UTC) + timedelta(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from intervals_mcp.fake.gear import BIKE, SHOES
 from intervals_mcp.fake.shapes import ATHLETE_KEYS, SPORT_SETTINGS_KEYS
 from intervals_mcp.fake.timefmt import iso_utc
 
@@ -145,10 +146,7 @@ def make_athlete(
         "plan_expires": iso_utc(datetime(today.year + 1, 1, 1, tzinfo=UTC)), "beta_user": False,
         "has_password": True, "icu_email_verified": True, "height": 178.0, "height_units": "CM",
         "currency": "GBP", "date_format": "dd/MM/yyyy", "time_format": "HH:mm",
-        "bikes": [{"id": "b1234567", "name": "Canyon Ultimate", "distance": 812345.0,
-                   "primary": True}],
-        "shoes": [{"id": "g7654321", "name": "Pegasus 41", "distance": 412000.0,
-                   "primary": True}],
+        "bikes": [BIKE | {"distance": 0.0}], "shoes": [SHOES | {"distance": 0.0}],
         "sportSettings": _sport_settings(athlete_id, phys, created, updated),
         "custom_items": [],
     }

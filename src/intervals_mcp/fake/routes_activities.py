@@ -8,6 +8,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from intervals_mcp.fake import messages
 from intervals_mcp.fake.http import (
     OLDEST_MISSING,
     STRAVA_BLOCKED,
@@ -17,13 +18,14 @@ from intervals_mcp.fake.http import (
     bool_param,
     check_athlete,
     int_param,
+    json_object,
     list_param,
     parse_moment,
     project,
     world_of,
 )
 from intervals_mcp.fake.shapes import ATHLETE_WITH_TAGS_KEYS, STRAVA_NOTE
-from intervals_mcp.fake.store import FakeStore, NotFound, is_strava
+from intervals_mcp.fake.store import FakeStore, Invalid, NotFound, is_strava
 
 # Words that are other endpoints under /activities/ and must not be read as activity ids.
 _NOT_IDS = frozenset({"search", "search-full", "interval-search"})
@@ -132,3 +134,19 @@ async def get_intervals(request: Request) -> JSONResponse:
 async def get_streams(request: Request) -> JSONResponse:
     store, activity = readable(request)
     return JSONResponse(store.get_streams(activity["id"], list_param(request, "types")))
+
+
+async def list_messages(request: Request) -> JSONResponse:
+    store, activity = readable(request)
+    return JSONResponse(messages.list_messages(store, activity, int_param(request, "sinceId"),
+                                               int_param(request, "limit")))
+
+
+async def post_message(request: Request) -> JSONResponse:
+    store, activity = readable(request)
+    body = await json_object(request)
+    author = world_of(request).store(access_of(request).owner).athlete
+    try:
+        return JSONResponse(messages.post_message(store, activity, author, body))
+    except Invalid as exc:
+        raise ApiError(422, str(exc)) from None

@@ -178,6 +178,35 @@ INTERVAL_GROUP_KEYS: tuple[str, ...] = (
     "id", "count", "average_stride",
 )
 
+# Gear
+GEAR_KEYS: tuple[str, ...] = (
+    "id", "athlete_id", "type", "name", "purchased", "notes", "distance", "time",
+    "activities", "use_elapsed_time", "retired", "component_ids", "reminders",
+    "activity_filters", "component",
+)
+
+# CustomItem
+CUSTOM_ITEM_KEYS: tuple[str, ...] = (
+    "id", "athlete_id", "type", "visibility", "name", "description", "image", "content",
+    "usage_count", "index", "hide_script", "hidden_by_id", "updated", "from_athlete",
+    "from_id",
+)
+
+# Message
+MESSAGE_KEYS: tuple[str, ...] = (
+    "id", "athlete_id", "name", "created", "type", "content", "activity_id", "start_index",
+    "end_index", "answer", "activity", "attachment_url", "attachment_mime_type", "deleted",
+    "deleted_by_id", "join_group_id", "accept_coaching_group_id", "seen",
+)
+
+# DataCurve
+DATA_CURVE_KEYS: tuple[str, ...] = (
+    "id", "after_kj", "filters", "label", "filter_label", "percentile", "start_date_local",
+    "end_date_local", "days", "moving_time", "training_load", "weight", "secs", "distance",
+    "values", "submax_values", "submax_activity_id", "start_index", "end_index",
+    "activity_id",
+)
+
 # Undocumented keys the live service is observed to send (API_NOTES.md §2).
 EVENT_EXTRA_KEYS: tuple[str, ...] = ("paired_activity_id",)
 STREAM_KEYS: tuple[str, ...] = (

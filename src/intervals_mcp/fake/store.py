@@ -72,6 +72,8 @@ class FakeStore:
         self.events: dict[int, dict[str, Any]] = {e["id"]: e for e in events}
         # Explicit IntervalsDTOs; anything missing is derived from the activity on demand.
         self.intervals: dict[str, dict[str, Any]] = dict(intervals or {})
+        # Activity comments by activity id, filled on first read (see messages.py).
+        self.messages: dict[str, list[dict[str, Any]]] = {}
         self.today = today
         self.fitness_start = fitness_start
         stamps = [a.get("analyzed") or "" for a in self.activities.values()]
