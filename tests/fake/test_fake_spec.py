@@ -18,6 +18,13 @@ from jsonschema.exceptions import ValidationError
 from spec_support import SCHEMAS, SPEC, fake_routes, ref, response_schema, validate
 
 from intervals_mcp.fake import FakeStore, generate_athlete, load_demo_athlete
+from intervals_mcp.fake.custom_items import ITEM_TYPES
+from intervals_mcp.fake.edits import (
+    MENSTRUAL_PHASES,
+    WELLNESS_BOOLEANS,
+    WELLNESS_INTEGERS,
+    WELLNESS_NUMBERS,
+)
 from intervals_mcp.fake.messages import generated
 from intervals_mcp.fake.routes_activities import listed
 from intervals_mcp.fake.shapes import (
@@ -32,8 +39,10 @@ from intervals_mcp.fake.shapes import (
     INTERVAL_KEYS,
     MESSAGE_KEYS,
     SPORT_SETTINGS_KEYS,
+    SPORT_TYPES,
     WELLNESS_KEYS,
 )
+from intervals_mcp.fake.store import EVENT_CATEGORIES
 
 # ---- (a) routes ----------------------------------------------------------------------------
 
@@ -54,6 +63,18 @@ def test_payload_key_sets_match_the_spec() -> None:
                        (CUSTOM_ITEM_KEYS, "CustomItem"), (MESSAGE_KEYS, "Message"),
                        (DATA_CURVE_KEYS, "DataCurve"), (ATHLETE_WITH_TAGS_KEYS, "AthleteWithTags")]:
         assert list(keys) == list(SCHEMAS[name]["properties"]), name
+
+
+def test_value_types_the_fake_checks_match_the_spec() -> None:
+    props = SCHEMAS["Wellness"]["properties"]
+    assert {k for k, v in props.items() if v.get("type") == "integer"} == WELLNESS_INTEGERS
+    assert {k for k, v in props.items() if v.get("type") == "number"} == WELLNESS_NUMBERS
+    assert {k for k, v in props.items() if v.get("type") == "boolean"} == WELLNESS_BOOLEANS
+    assert set(props["menstrualPhase"]["enum"]) == MENSTRUAL_PHASES
+    curves = SPEC["paths"]["/api/v1/athlete/{id}/power-curves{ext}"]["get"]["parameters"]
+    assert list(SPORT_TYPES) == next(p for p in curves if p["name"] == "type")["schema"]["enum"]
+    assert set(SCHEMAS["CustomItem"]["properties"]["type"]["enum"]) == ITEM_TYPES
+    assert set(SCHEMAS["Event"]["properties"]["category"]["enum"]) == EVENT_CATEGORIES
 
 
 # ---- the validator itself must be able to fail ---------------------------------------------

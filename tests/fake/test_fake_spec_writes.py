@@ -28,6 +28,7 @@ def _requests(store: FakeStore) -> dict[tuple[str, str], Request]:
     athlete = "/api/v1/athlete/{id}"
     return {
         (f"{athlete}/wellness/{{date}}", "put"): (f"/athlete/0/wellness/{day}", {}, {"mood": 2}),
+        (f"{athlete}/wellness", "put"): ("/athlete/0/wellness", {}, {"id": day, "hrv": 61.5}),
         (f"{athlete}/wellness-bulk", "put"): (
             "/athlete/0/wellness-bulk", {}, [{"id": day, "stress": 2}]),
         (f"{athlete}/events", "post"): ("/athlete/0/events", {}, workout),
@@ -38,6 +39,12 @@ def _requests(store: FakeStore) -> dict[tuple[str, str], Request]:
         (f"{athlete}/events/{{eventId}}", "put"): (
             f"/athlete/0/events/{events[1]}", {}, {"name": "Renamed"}),
         (f"{athlete}/events/{{eventId}}", "delete"): (f"/athlete/0/events/{events[2]}", {}, None),
+        (f"{athlete}/events", "delete"): (
+            "/athlete/0/events", {"oldest": (TODAY + timedelta(days=20)).isoformat(),
+                                  "category": "WORKOUT,NOTE"}, None),
+        ("/api/v1/activity/{id}", "put"): (
+            f"/activity/{activity['id']}", {}, {"name": "Hill reps", "icu_rpe": 7, "feel": 2,
+                                                "commute": False, "gear_id": "b1234567"}),
         ("/api/v1/activity/{id}/messages", "post"): (
             f"/activity/{activity['id']}/messages", {}, {"content": "Good one"}),
         (f"{athlete}/custom-item", "post"): (

@@ -200,6 +200,17 @@ def test_created_ids_are_unique_across_athletes(coach: httpx.Client) -> None:
     second = coach.post(f"/athlete/{ANN}/events", json=body).json()
     assert first["id"] != second["id"]
     assert (first["athlete_id"], second["athlete_id"]) == (COACH, ANN)
+    assert second["created_by_id"] == COACH  # the coach wrote it into Ann's calendar
+
+
+def test_coach_edits_coached_activities_only(world_fake: FakeIntervals, coach: httpx.Client) -> None:
+    ann_ride, bob_ride = (_native(world_fake.world.store(a)) for a in (ANN, BOB))
+    assert coach.put(f"/activity/{ann_ride['id']}", json={"icu_rpe": 5}).json()["icu_rpe"] == 5
+    refused = coach.put(f"/activity/{bob_ride['id']}", json={"icu_rpe": 5})
+    assert refused.status_code == 403 and refused.json() == DENIED
+    assert world_fake.world.store(BOB).get_activity(bob_ride["id"]) == bob_ride
+    assert coach.delete(f"/athlete/{BOB}/events", params={
+        "oldest": TODAY.isoformat(), "category": "WORKOUT"}).status_code == 403
 
 
 def test_replacing_the_primary_store_keeps_the_keys(world_fake: FakeIntervals, coach: httpx.Client) -> None:

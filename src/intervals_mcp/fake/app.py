@@ -19,6 +19,7 @@ from starlette.routing import Route
 from intervals_mcp.fake import routes_activities as act
 from intervals_mcp.fake import routes_athlete as ath
 from intervals_mcp.fake import routes_calendar as cal
+from intervals_mcp.fake.errors import BadJson, Invalid, NotFound
 from intervals_mcp.fake.http import ApiError, error_response
 from intervals_mcp.fake.store import FakeStore
 from intervals_mcp.fake.timefmt import iso_utc
@@ -48,6 +49,7 @@ routes = [
     Route(f"{API}/athlete/{{id}}/activities", act.list_activities, methods=["GET"]),
     Route(f"{API}/athlete/{{athleteId}}/activities/{{ids}}", act.get_activities, methods=["GET"]),
     Route(f"{API}/activity/{{id}}", act.get_activity, methods=["GET"]),
+    Route(f"{API}/activity/{{id}}", act.put_activity, methods=["PUT"]),
     Route(f"{API}/activity/{{id}}/intervals", act.get_intervals, methods=["GET"]),
     Route(f"{API}/activity/{{id}}/streams{{ext:icu_json_ext}}", act.get_streams, methods=["GET"]),
     Route(f"{API}/activity/{{id}}/messages", act.list_messages, methods=["GET"]),
@@ -69,9 +71,11 @@ routes = [
     Route(f"{API}/athlete/{{id}}/wellness{{ext:icu_json_ext}}", cal.list_wellness, methods=["GET"]),
     Route(f"{API}/athlete/{{id}}/wellness/{{date}}", cal.get_wellness, methods=["GET"]),
     Route(f"{API}/athlete/{{id}}/wellness/{{date}}", cal.put_wellness, methods=["PUT"]),
+    Route(f"{API}/athlete/{{id}}/wellness", cal.put_wellness_record, methods=["PUT"]),
     Route(f"{API}/athlete/{{id}}/wellness-bulk", cal.put_wellness_bulk, methods=["PUT"]),
     Route(f"{API}/athlete/{{id}}/events{{format:icu_json_ext}}", cal.list_events, methods=["GET"]),
     Route(f"{API}/athlete/{{id}}/events", cal.create_event, methods=["POST"]),
+    Route(f"{API}/athlete/{{id}}/events", cal.delete_events, methods=["DELETE"]),
     Route(f"{API}/athlete/{{id}}/events/bulk", cal.create_events, methods=["POST"]),
     Route(f"{API}/athlete/{{id}}/events/bulk-delete", cal.delete_events_bulk, methods=["PUT"]),
     Route(f"{API}/athlete/{{id}}/events/{{eventId:int}}", cal.get_event, methods=["GET"]),
@@ -91,6 +95,18 @@ async def _api_error(request: Request, exc: Exception) -> Response:
     return error_response(exc.status, exc.message)
 
 
+async def _not_found(request: Request, exc: Exception) -> Response:
+    return error_response(404, str(exc))
+
+
+async def _invalid(request: Request, exc: Exception) -> Response:
+    return error_response(422, str(exc))
+
+
+async def _bad_json(request: Request, exc: Exception) -> Response:
+    return error_response(400, f"JSON parse error: {exc}")
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     return JSONResponse(spring_error(exc.status_code, exc.detail, request.url.path),
@@ -99,7 +115,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 def build_app(target: FakeWorld | FakeStore, key: str = "test-key") -> Starlette:
     """The routes over a world (or one athlete's store, reachable with `key`)."""
-    app = Starlette(routes=routes, exception_handlers={ApiError: _api_error,
-                                                       HTTPException: _http_error})
+    app = Starlette(routes=routes, exception_handlers={
+        ApiError: _api_error, NotFound: _not_found, Invalid: _invalid, BadJson: _bad_json,
+        HTTPException: _http_error})
     app.state.world = as_world(target, key)
     return app

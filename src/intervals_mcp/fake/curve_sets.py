@@ -28,6 +28,7 @@ from intervals_mcp.fake.curves import (
     efforts,
 )
 from intervals_mcp.fake.details import STREAM_STEP
+from intervals_mcp.fake.errors import Invalid
 from intervals_mcp.fake.shapes import DATA_CURVE_KEYS
 from intervals_mcp.fake.timefmt import day_start
 
@@ -35,7 +36,7 @@ _SPEC = re.compile(r"^(?:(?P<n>\d+)(?P<unit>[dy])|s(?P<season>\d+)|(?P<all>all)"
                    r"|r\.(?P<a>\d{4}-\d\d-\d\d)\.(?P<b>\d{4}-\d\d-\d\d))(?:-kj(?P<kj>\d+))?$")
 
 
-class CurveError(ValueError):
+class CurveError(Invalid):
     """A curve name or filter the service would refuse (answered 422)."""
 
 

@@ -41,6 +41,7 @@ from intervals_mcp.fake.profile import TIMEZONE, Physiology, make_athlete, make_
 from intervals_mcp.fake.shapes import WELLNESS_KEYS
 from intervals_mcp.fake.store import FakeStore
 from intervals_mcp.fake.timefmt import iso_utc, parse_utc
+from intervals_mcp.fake.workouts import thresholds_for
 
 STRAVA_SHARE = 0.03
 PAIRED_SHARE = 0.45
@@ -198,16 +199,17 @@ def generate_athlete(
         wellness.append(_wellness_day(rng, d, base, fit, updated, base.ftp))
 
     first_event = EVENT_BASE + block * EVENT_SPACING
-    events = _past_events(rng, athlete_id, activities, first, today, first_event)
-    events += plan_future(rng, athlete_id, today, base.ftp, first_event + len(events))
+    events = _past_events(rng, athlete, activities, first, today, first_event)
+    events += plan_future(rng, athlete, today, first_event + len(events))
     return FakeStore(athlete, activities, wellness, events, today=today, fitness_start=start)
 
 
 def _past_events(
-    rng: random.Random, athlete_id: str, activities: list[dict[str, Any]], first: date,
+    rng: random.Random, athlete: dict[str, Any], activities: list[dict[str, Any]], first: date,
     today: date, next_id: int,
 ) -> list[dict[str, Any]]:
     """Workouts paired with past activities, occasional notes, a race every few months."""
+    athlete_id = athlete["id"]
     events: list[dict[str, Any]] = []
     for a in activities:
         sport = "Ride" if a["type"] == "VirtualRide" else a["type"]
@@ -218,8 +220,11 @@ def _past_events(
             continue
         template = rng.choice(TEMPLATES[sport][level_of(a["icu_intensity"] / 100)])
         planned = datetime.combine(d, time(6), tzinfo=UTC) - timedelta(days=rng.randint(1, 10))
+        thresholds = thresholds_for(athlete, a["type"])
+        if a["icu_ftp"]:  # the FTP of that day, not today's
+            thresholds = dataclasses.replace(thresholds, ftp=a["icu_ftp"])
         event = workout_event(next_id + len(events), athlete_id, d, a["type"], template,
-                              a["icu_ftp"], planned)
+                              thresholds, planned)
         event["paired_activity_id"] = a["id"]
         a["paired_event_id"] = event["id"]
         a["name"] = template[0]

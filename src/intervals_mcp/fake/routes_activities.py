@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from intervals_mcp.fake import messages
+from intervals_mcp.fake.edits import activity_changes
 from intervals_mcp.fake.http import (
     OLDEST_MISSING,
     STRAVA_BLOCKED,
@@ -25,7 +26,7 @@ from intervals_mcp.fake.http import (
     world_of,
 )
 from intervals_mcp.fake.shapes import ATHLETE_WITH_TAGS_KEYS, STRAVA_NOTE
-from intervals_mcp.fake.store import FakeStore, Invalid, NotFound, is_strava
+from intervals_mcp.fake.store import FakeStore, NotFound, is_strava
 
 # Words that are other endpoints under /activities/ and must not be read as activity ids.
 _NOT_IDS = frozenset({"search", "search-full", "interval-search"})
@@ -47,10 +48,7 @@ def readable(request: Request) -> tuple[FakeStore, dict[str, Any]]:
     missing, 403 when another athlete's the key may not see, 422 when Strava-sourced."""
     activity_id = request.path_params["id"]
     store = activity_holder(request, activity_id)
-    try:
-        activity = store.get_activity(activity_id)
-    except NotFound as exc:
-        raise ApiError(404, str(exc)) from None
+    activity = store.get_activity(activity_id)
     if is_strava(activity):
         raise ApiError(422, STRAVA_BLOCKED)
     return store, activity
@@ -146,7 +144,13 @@ async def post_message(request: Request) -> JSONResponse:
     store, activity = readable(request)
     body = await json_object(request)
     author = world_of(request).store(access_of(request).owner).athlete
-    try:
-        return JSONResponse(messages.post_message(store, activity, author, body))
-    except Invalid as exc:
-        raise ApiError(422, str(exc)) from None
+    return JSONResponse(messages.post_message(store, activity, author, body))
+
+
+async def put_activity(request: Request) -> JSONResponse:
+    """PUT /activity/{id}: a partial update (see edits.py); answers the whole Activity."""
+    store = activity_holder(request, request.path_params["id"])
+    body = await json_object(request)
+    activity = store.get_activity(request.path_params["id"])
+    return JSONResponse(store.update_activity(activity["id"],
+                                              **activity_changes(store, activity, body)))

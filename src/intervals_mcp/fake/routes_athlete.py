@@ -10,7 +10,6 @@ from starlette.responses import JSONResponse, Response
 
 from intervals_mcp.fake import custom_items as items
 from intervals_mcp.fake.curve_sets import (
-    CurveError,
     Window,
     build_curve,
     matches,
@@ -21,7 +20,7 @@ from intervals_mcp.fake.curve_sets import (
 from intervals_mcp.fake.gear import gear_list
 from intervals_mcp.fake.http import ApiError, check_athlete, json_object, list_param, parse_day
 from intervals_mcp.fake.routes_activities import listed
-from intervals_mcp.fake.store import FakeStore, Invalid, NotFound
+from intervals_mcp.fake.store import FakeStore
 
 TYPE_MISSING = "Required request parameter 'type' for method parameter type String is not present"
 
@@ -39,17 +38,14 @@ async def _curves(request: Request, kind: str) -> JSONResponse:
         raise ApiError(422, TYPE_MISSING)
     if kind == "pace" and not sport:
         sport = "Run"
-    try:
-        filters = parse_filters(request.query_params.getlist("filters"))
-        with store.lock:
-            activities = sorted(store.activities.values(), key=lambda a: a["start_date_local"])
-            athlete = store.athlete
-        earliest = (date.fromisoformat(activities[0]["start_date_local"][:10]) if activities
-                    else store.today)
-        windows: list[Window] = [parse_curve(spec, _today(request, store), earliest)
-                                 for spec in list_param(request, "curves") or ["1y"]]
-    except CurveError as exc:
-        raise ApiError(422, str(exc)) from None
+    filters = parse_filters(request.query_params.getlist("filters"))
+    with store.lock:
+        activities = sorted(store.activities.values(), key=lambda a: a["start_date_local"])
+        athlete = store.athlete
+    earliest = (date.fromisoformat(activities[0]["start_date_local"][:10]) if activities
+                else store.today)
+    windows: list[Window] = [parse_curve(spec, _today(request, store), earliest)
+                             for spec in list_param(request, "curves") or ["1y"]]
     family = sport_family(athlete, sport) if sport else None
     chosen = [a for a in activities if matches(a, family, filters)]
     out: list[dict[str, Any]] = []
@@ -92,36 +88,22 @@ async def list_custom_items(request: Request) -> JSONResponse:
 
 async def get_custom_item(request: Request) -> JSONResponse:
     store = check_athlete(request)
-    try:
-        return JSONResponse(items.get_item(store, _item_id(request)))
-    except NotFound as exc:
-        raise ApiError(404, str(exc)) from None
+    return JSONResponse(items.get_item(store, _item_id(request)))
 
 
 async def create_custom_item(request: Request) -> JSONResponse:
     store = check_athlete(request)
     body = await json_object(request)
-    try:
-        return JSONResponse(items.create_item(store, body))
-    except Invalid as exc:
-        raise ApiError(422, str(exc)) from None
+    return JSONResponse(items.create_item(store, body))
 
 
 async def update_custom_item(request: Request) -> JSONResponse:
     store = check_athlete(request)
     body = await json_object(request)
-    try:
-        return JSONResponse(items.update_item(store, _item_id(request), body))
-    except NotFound as exc:
-        raise ApiError(404, str(exc)) from None
-    except Invalid as exc:
-        raise ApiError(422, str(exc)) from None
+    return JSONResponse(items.update_item(store, _item_id(request), body))
 
 
 async def delete_custom_item(request: Request) -> Response:
     store = check_athlete(request)
-    try:
-        items.delete_item(store, _item_id(request))
-    except NotFound as exc:
-        raise ApiError(404, str(exc)) from None
+    items.delete_item(store, _item_id(request))
     return Response(status_code=200)

@@ -207,6 +207,19 @@ DATA_CURVE_KEYS: tuple[str, ...] = (
     "activity_id",
 )
 
+# The sports (activity and event `type`), as the spec enumerates them.
+SPORT_TYPES: tuple[str, ...] = (
+    "Ride", "Run", "Swim", "WeightTraining", "Hike", "Walk", "AlpineSki", "BackcountrySki",
+    "Badminton", "Canoeing", "Crossfit", "EBikeRide", "EMountainBikeRide", "Elliptical",
+    "Golf", "GravelRide", "TrackRide", "Handcycle", "HighIntensityIntervalTraining", "Hockey",
+    "IceSkate", "InlineSkate", "Kayaking", "Kitesurf", "MountainBikeRide", "Cyclocross",
+    "NordicSki", "OpenWaterSwim", "Padel", "Pilates", "Pickleball", "Racquetball", "Rugby",
+    "RockClimbing", "RollerSki", "Rowing", "Sail", "Skateboard", "Snowboard", "Snowshoe",
+    "Soccer", "Squash", "StairStepper", "StandUpPaddling", "Surfing", "TableTennis", "Tennis",
+    "TrailRun", "Transition", "Velomobile", "VirtualRide", "VirtualRow", "VirtualRun",
+    "VirtualSki", "WaterSport", "Wheelchair", "Windsurf", "Workout", "Yoga", "Other",
+)
+
 # Undocumented keys the live service is observed to send (API_NOTES.md §2).
 EVENT_EXTRA_KEYS: tuple[str, ...] = ("paired_activity_id",)
 STREAM_KEYS: tuple[str, ...] = (
