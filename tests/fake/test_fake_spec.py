@@ -7,133 +7,42 @@ operation, and so does the synthetic generator's and the demo athlete's output.
 
 from __future__ import annotations
 
-import copy
-import json
 import re
-from collections.abc import Iterator
-from datetime import datetime, timedelta
-from functools import cache
-from pathlib import Path
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 from fake_support import TODAY
-from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
-from starlette.routing import Route
+from spec_support import SCHEMAS, SPEC, fake_routes, ref, response_schema, validate
 
 from intervals_mcp.fake import FakeStore, generate_athlete, load_demo_athlete
-from intervals_mcp.fake.app import build_app
+from intervals_mcp.fake.custom_items import ITEM_TYPES
+from intervals_mcp.fake.edits import (
+    MENSTRUAL_PHASES,
+    WELLNESS_BOOLEANS,
+    WELLNESS_INTEGERS,
+    WELLNESS_NUMBERS,
+)
+from intervals_mcp.fake.messages import generated
 from intervals_mcp.fake.routes_activities import listed
 from intervals_mcp.fake.shapes import (
     ACTIVITY_KEYS,
     ATHLETE_KEYS,
+    ATHLETE_WITH_TAGS_KEYS,
+    CUSTOM_ITEM_KEYS,
+    DATA_CURVE_KEYS,
     EVENT_KEYS,
+    GEAR_KEYS,
     INTERVAL_GROUP_KEYS,
     INTERVAL_KEYS,
+    MESSAGE_KEYS,
     SPORT_SETTINGS_KEYS,
+    SPORT_TYPES,
     WELLNESS_KEYS,
 )
-
-SPEC: dict[str, Any] = json.loads((Path(__file__).parent / "openapi.json").read_text())
-SCHEMAS: dict[str, Any] = SPEC["components"]["schemas"]
-# Objects the live service sends with every declared key (nulls included): require them all.
-FULL = {"Activity", "ActivityWithIntervals", "Hidden", "Wellness", "Event", "IntervalsDTO",
-        "Interval", "IntervalGroup", "WithSportSettings", "SportSettings", "ActivityStream"}
-
-
-def _nullable(schema: Any) -> Any:
-    """Accept null for every object property, recursively.
-
-    The live service sends null for absent values in full key sets (API_NOTES.md §2) while the
-    spec declares no property nullable; validating strictly would reject every real response.
-    Only properties become nullable: top-level payloads, array items and types stay strict.
-    """
-    if isinstance(schema, list):
-        return [_nullable(item) for item in schema]
-    if not isinstance(schema, dict):
-        return schema
-    out = {key: _nullable(value) for key, value in schema.items() if key != "properties"}
-    if "properties" in schema:
-        out["properties"] = {name: {"anyOf": [{"type": "null"}, _nullable(sub)]}
-                             for name, sub in schema["properties"].items()}
-    if out.get("additionalProperties") == {"type": "object"}:
-        # springdoc writes Java's Map<String, Object> this way, but Java's Object is any JSON
-        # value: the live workout_doc is {"duration": 4560, "steps": [...]} (API_NOTES §7).
-        out["additionalProperties"] = True
-    if "oneOf" in out:
-        # getActivity's oneOf [Activity, ActivityWithIntervals, Hidden] has no discriminator and
-        # alternatives that overlap by design (an Activity is a valid ActivityWithIntervals), so
-        # "exactly one" can never hold; the required key sets below make anyOf discriminate.
-        out["anyOf"] = out.pop("oneOf")
-    return out
-
-
-@cache
-def _components() -> dict[str, Any]:
-    schemas = copy.deepcopy(SCHEMAS)
-    # The spec types stream `data`/`data2` as object; the service sends arrays (API_NOTES §5c).
-    for key in ("data", "data2"):
-        schemas["ActivityStream"]["properties"][key] = {"type": "array"}
-    schemas = _nullable(schemas)
-    for name in FULL:
-        schemas[name]["required"] = sorted(schemas[name]["properties"])
-    # additionalProperties stays unset (= allowed): custom activity/wellness fields, and the
-    # undocumented `paired_activity_id` (events) and `valueType` (streams) are real.
-    return {"schemas": schemas}
-
-
-def _strict_integers(checker: Any, instance: Any) -> bool:
-    # JSON Schema counts 5.0 as an integer; the service's integers are written without a point.
-    return isinstance(instance, int) and not isinstance(instance, bool)
-
-
-StrictValidator = validators.extend(
-    Draft202012Validator,
-    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _strict_integers),
-)
-FORMATS = FormatChecker(formats=())
-
-
-@FORMATS.checks("date-time", raises=ValueError)
-def _is_datetime(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).tzinfo is not None
-
-
-def validate(instance: Any, schema: dict[str, Any]) -> None:
-    """Validate against a (fragment of a) spec schema, `$ref`s resolved into the components."""
-    root = {"components": _components(), **_nullable(schema)}
-    StrictValidator(root, format_checker=FORMATS).validate(instance)
-
-
-def ref(name: str) -> dict[str, Any]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def response_schema(path: str, method: str) -> dict[str, Any]:
-    responses = SPEC["paths"][path][method]["responses"]
-    chosen = responses.get("200") or responses["default"]
-    schema: dict[str, Any] = chosen["content"]["*/*"]["schema"]
-    if SPEC["paths"][path][method]["operationId"] in {"listActivities", "getActivities"}:
-        # Declared as Activity items, but described (and observed) to hold Strava stubs.
-        schema = {"type": "array", "items": {"anyOf": [ref("Activity"), ref("Hidden")]}}
-    return schema
-
-
-def spec_path(route_path: str) -> str:
-    return re.sub(r"\{(\w+):\w+\}", r"{\1}", route_path)
-
-
-def fake_routes() -> Iterator[tuple[str, str]]:
-    app = build_app(generate_athlete(seed=1, years=0.05, today=TODAY))
-    for route in app.routes:
-        assert isinstance(route, Route)
-        for method in sorted((route.methods or set()) - {"HEAD"}):
-            yield spec_path(route.path), method.lower()
-
+from intervals_mcp.fake.store import EVENT_CATEGORIES
 
 # ---- (a) routes ----------------------------------------------------------------------------
 
@@ -150,8 +59,22 @@ def test_payload_key_sets_match_the_spec() -> None:
     for keys, name in [(ACTIVITY_KEYS, "Activity"), (WELLNESS_KEYS, "Wellness"),
                        (EVENT_KEYS, "Event"), (INTERVAL_KEYS, "Interval"),
                        (INTERVAL_GROUP_KEYS, "IntervalGroup"), (ATHLETE_KEYS, "WithSportSettings"),
-                       (SPORT_SETTINGS_KEYS, "SportSettings")]:
+                       (SPORT_SETTINGS_KEYS, "SportSettings"), (GEAR_KEYS, "Gear"),
+                       (CUSTOM_ITEM_KEYS, "CustomItem"), (MESSAGE_KEYS, "Message"),
+                       (DATA_CURVE_KEYS, "DataCurve"), (ATHLETE_WITH_TAGS_KEYS, "AthleteWithTags")]:
         assert list(keys) == list(SCHEMAS[name]["properties"]), name
+
+
+def test_value_types_the_fake_checks_match_the_spec() -> None:
+    props = SCHEMAS["Wellness"]["properties"]
+    assert {k for k, v in props.items() if v.get("type") == "integer"} == WELLNESS_INTEGERS
+    assert {k for k, v in props.items() if v.get("type") == "number"} == WELLNESS_NUMBERS
+    assert {k for k, v in props.items() if v.get("type") == "boolean"} == WELLNESS_BOOLEANS
+    assert set(props["menstrualPhase"]["enum"]) == MENSTRUAL_PHASES
+    curves = SPEC["paths"]["/api/v1/athlete/{id}/power-curves{ext}"]["get"]["parameters"]
+    assert list(SPORT_TYPES) == next(p for p in curves if p["name"] == "type")["schema"]["enum"]
+    assert set(SCHEMAS["CustomItem"]["properties"]["type"]["enum"]) == ITEM_TYPES
+    assert set(SCHEMAS["Event"]["properties"]["category"]["enum"]) == EVENT_CATEGORIES
 
 
 # ---- the validator itself must be able to fail ---------------------------------------------
@@ -173,10 +96,16 @@ def test_validator_rejects_wrong_types_and_missing_keys(shared_store: FakeStore)
 # ---- (b) every GET route over HTTP -----------------------------------------------------------
 
 
+def _native(store: FakeStore) -> dict[str, Any]:
+    """The latest native activity that carries generated comments."""
+    return max((a for a in store.activities.values()
+                if a["source"] != "STRAVA" and generated(a, store.athlete)),
+               key=lambda a: a["start_date_local"])
+
+
 def _fill(path: str, store: FakeStore) -> list[str]:
     """Concrete URLs for a spec path, from the store's data; a new parameter fails loudly."""
-    native = max((a for a in store.activities.values() if a["source"] != "STRAVA"),
-                 key=lambda a: a["start_date_local"])
+    native = _native(store)
     strava = next(a for a in store.activities.values() if a["source"] == "STRAVA")
     workout = next(e for e in store.events.values() if e["workout_doc"])
     values = {
@@ -184,6 +113,7 @@ def _fill(path: str, store: FakeStore) -> list[str]:
         "eventId": [str(workout["id"])], "date": [(TODAY - timedelta(days=1)).isoformat()],
         "ext": ["", ".json"], "format": ["", ".json"],
         "id": [store.athlete_id] if path.startswith("/api/v1/athlete/") else [native["id"]],
+        "itemId": [str(store.athlete["custom_items"][0]["id"])],
     }
     urls = [path]
     for name in re.findall(r"\{(\w+)\}", path):
@@ -194,7 +124,11 @@ def _fill(path: str, store: FakeStore) -> list[str]:
 def _query(path: str) -> dict[str, str]:
     declared = {p["name"] for p in SPEC["paths"][path]["get"].get("parameters", [])}
     wanted = {"oldest": (TODAY - timedelta(days=60)).isoformat(),
-              "newest": (TODAY + timedelta(days=200)).isoformat()}
+              "newest": (TODAY + timedelta(days=200)).isoformat(),
+              "curves": "1y,s0,42d", "type": "Ride"}
+    if "curves" in path:
+        kind = path.rsplit("/", 1)[-1].split("-")[0]
+        wanted |= {"newest": TODAY.isoformat(), "type": "Ride" if kind == "power" else "Run"}
     return {k: v for k, v in wanted.items() if k in declared}
 
 

@@ -1,4 +1,4 @@
-"""Pure parts of the fake: auth check, token bucket, faults, fitness, workout text, date shifts."""
+"""Pure parts of the fake: auth check, token bucket, faults, fitness, date shifts."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from intervals_mcp.fake.fitness import fitness_series
 from intervals_mcp.fake.gateway import auth_failure
 from intervals_mcp.fake.ratelimit import TokenBucket
 from intervals_mcp.fake.timefmt import iso_utc, parse_utc
-from intervals_mcp.fake.workouts import parse_workout
 
 
 def _basic(text: str) -> str:
@@ -93,20 +92,6 @@ def test_fitness_follows_the_exponential_model() -> None:
     assert week.ramp_rate == pytest.approx(week.ctl - series[first + timedelta(days=6)].ctl, abs=1e-4)
     rest = fitness_series({}, first, first + timedelta(days=6), start=(50.0, 60.0))
     assert rest[first + timedelta(days=6)].ctl < 50 and rest[first].ramp_rate < 0
-
-
-def test_parse_workout() -> None:
-    parsed = parse_workout("- 15m 55%\n\n3x\n- 12m 90%\n- 5m 55%\n\n- 10m 50%", "Ride")
-    assert parsed is not None
-    assert parsed.moving_time == 15 * 60 + 3 * 17 * 60 + 10 * 60
-    assert parsed.doc["steps"][1]["reps"] == 3
-    assert parsed.doc["steps"][0]["power"] == {"value": 55.0, "units": "%ftp"}
-    hours = [(0.25, 0.55), (3 * 0.2, 0.9), (3 * 5 / 60, 0.55), (10 / 60, 0.5)]
-    assert parsed.training_load == round(sum(h * p * p * 100 for h, p in hours))
-    run = parse_workout("- 1h30m Z2 HR\n- 90s 80-90%", "Run")
-    assert run is not None and run.moving_time == 5400 + 90
-    assert run.doc["steps"][1]["pace"]["value"] == 85.0
-    assert parse_workout("Just ride", "Ride") is None and parse_workout(None, "Ride") is None
 
 
 def test_timestamps_and_date_shifts_keep_their_form() -> None:

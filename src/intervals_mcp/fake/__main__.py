@@ -9,6 +9,7 @@ from datetime import date
 
 from intervals_mcp.fake.demo import load_demo_athlete
 from intervals_mcp.fake.generate import generate_athlete
+from intervals_mcp.fake.profile import TIMEZONE
 from intervals_mcp.fake.ratelimit import RateLimit
 from intervals_mcp.fake.server import serve_forever
 
@@ -21,6 +22,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=7, help="synthetic athlete seed")
     parser.add_argument("--years", type=float, default=5.0, help="years of synthetic history")
     parser.add_argument("--athlete-id", default="i12345")
+    parser.add_argument("--timezone", default=TIMEZONE, help="the athlete's IANA time zone")
     parser.add_argument("--today", type=date.fromisoformat, default=None,
                         help="the athlete's today, YYYY-MM-DD (default: the real today)")
     parser.add_argument("--demo", action="store_true",
@@ -32,7 +34,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(message)s")
     store = (load_demo_athlete(args.today) if args.demo
-             else generate_athlete(args.seed, args.years, args.today, args.athlete_id))
+             else generate_athlete(args.seed, args.years, args.today, args.athlete_id, args.timezone))
     serve_forever(store, host=args.host, port=args.port, api_key=args.api_key,
                   latency=args.latency, rate_limit=None if args.no_rate_limit else RateLimit())
 

@@ -1,4 +1,5 @@
-"""Injected misbehaviour: error statuses, rate limits, hangs, broken bodies, dropped connections."""
+"""Injected misbehaviour: error statuses, rate limits, hangs, broken bodies, dropped connections,
+answers that arrive late and answers that are lost after the request was applied."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from typing import Any, Literal
 
 FaultKind = Literal[
     "status", "rate_limit", "hang", "truncated_json", "invalid_json", "html", "reset",
-    "null_fields", "missing_fields",
+    "null_fields", "missing_fields", "late", "lost_answer",
 ]
 # Faults that need the real response first and then damage it.
 DAMAGING: frozenset[str] = frozenset({"truncated_json", "null_fields", "missing_fields"})
+# Faults applied after authentication and the route: the request really happens.
+AFTER_APP: frozenset[str] = DAMAGING | {"late", "lost_answer"}
 
 HTML_ERROR_PAGE = (
     b"<!DOCTYPE html><html><head><title>502 Bad Gateway | intervals.icu | Cloudflare</title>"
@@ -28,8 +31,13 @@ class Fault:
 
     `methods` / `path_contains` narrow which requests match (None: any). `status` is used by
     kind "status"; `retry_after` by "rate_limit" (None: no Retry-After header); `seconds` by
-    "hang" (then the request is answered normally); `fields` by "null_fields"/"missing_fields"
-    (None: every key except `id`; `id` itself only when named).
+    "hang" (then the request is answered normally) and by "late"; `fields` by
+    "null_fields"/"missing_fields" (None: every key except `id`; `id` itself only when named).
+
+    "late": the answer is computed when the request arrives (an old snapshot, or a write
+    already applied) and sent `seconds` later, so a test can change upstream meanwhile.
+    "lost_answer": the request is applied (a write really happens), then the connection is
+    reset with no response, as when an answer is lost on the way back.
     """
 
     kind: FaultKind

@@ -17,6 +17,7 @@ import socket
 import struct
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -26,6 +27,7 @@ from urllib.parse import parse_qsl
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from intervals_mcp.fake.faults import (
+    AFTER_APP,
     DAMAGING,
     HTML_ERROR_PAGE,
     INVALID_JSON,
@@ -33,8 +35,10 @@ from intervals_mcp.fake.faults import (
     FaultQueue,
     damage_body,
 )
+from intervals_mcp.fake.http import ACCESS_SCOPE_KEY
 from intervals_mcp.fake.ratelimit import RateLimit, TokenBucket
 from intervals_mcp.fake.timefmt import iso_utc
+from intervals_mcp.fake.world import Access
 
 AUTH_USER = "API_KEY"
 REALM = 'Basic realm="Intervals.icu"'
@@ -86,9 +90,9 @@ class Controls:
             self._log.clear()
 
 
-def auth_failure(header: str | None, api_key: str) -> int | None:
-    """None when `Authorization` carries Basic `API_KEY:<key>`; else 401 (no or empty
-    credentials) or 403 (wrong user, wrong key, another scheme)."""
+def basic_key(header: str | None) -> str | int:
+    """The API key of a Basic `API_KEY:<key>` header; else 401 (no or empty credentials) or
+    403 (wrong user name, another scheme)."""
     if not header or not header.strip():
         return 401
     scheme, _, value = header.strip().partition(" ")
@@ -101,9 +105,17 @@ def auth_failure(header: str | None, api_key: str) -> int | None:
     user, sep, password = decoded.partition(":")
     if not sep or not password:
         return 401
-    user_ok = hmac.compare_digest(user.encode(), AUTH_USER.encode())
-    key_ok = hmac.compare_digest(password.encode(), api_key.encode())
-    return None if user_ok and key_ok else 403
+    if not hmac.compare_digest(user.encode(), AUTH_USER.encode()):
+        return 403
+    return password
+
+
+def auth_failure(header: str | None, api_key: str) -> int | None:
+    """None when `Authorization` carries Basic `API_KEY:<api_key>`; else 401 or 403."""
+    key = basic_key(header)
+    if isinstance(key, int):
+        return key
+    return None if hmac.compare_digest(key.encode(), api_key.encode()) else 403
 
 
 def _retry_after(seconds: float) -> str:
@@ -111,15 +123,20 @@ def _retry_after(seconds: float) -> str:
 
 
 class Gateway:
-    """ASGI wrapper applying the controls, then authentication, before the routes."""
+    """ASGI wrapper applying the controls, then authentication, before the routes.
 
-    def __init__(self, app: ASGIApp, controls: Controls, api_key: str) -> None:
+    `lookup` maps an API key to its `Access` (None: unknown key); the access found is left in
+    the scope for the routes.
+    """
+
+    def __init__(self, app: ASGIApp, controls: Controls,
+                 lookup: Callable[[str], Access | None]) -> None:
         self.app = app
         self.controls = controls
-        self._api_key = api_key
+        self._lookup = lookup
 
     def __repr__(self) -> str:
-        return "Gateway(api_key=***)"
+        return "Gateway(keys=***)"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -146,7 +163,7 @@ class Gateway:
             await _send_rate_limited(logged_send, bucket.limit.retry_after)
             return
         fault = self.controls.faults.take(method, path)
-        if fault is not None and fault.kind not in DAMAGING:
+        if fault is not None and fault.kind not in AFTER_APP:
             if fault.kind == "reset":
                 entry.status = RESET_STATUS
                 await _drop_connection(send)
@@ -159,15 +176,18 @@ class Gateway:
             else:
                 await _send_fault(logged_send, fault, path)
                 return
-        denied = auth_failure(_header(scope, b"authorization"), self._api_key)
-        if denied is not None:
+        key = basic_key(_header(scope, b"authorization"))
+        access = self._lookup(key) if isinstance(key, str) else None
+        if access is None:
+            denied = key if isinstance(key, int) else 403
             await _send_json(logged_send, denied,
                              {"status": denied,
                               "error": "Unauthorized" if denied == 401 else "Access denied"},
                              [(b"www-authenticate", REALM.encode())] if denied == 401 else [])
             return
-        if fault is not None and fault.kind in DAMAGING:
-            await self._damaged(scope, receive, logged_send, fault)
+        scope = {**scope, ACCESS_SCOPE_KEY: access}
+        if fault is not None and fault.kind in AFTER_APP:
+            await self._after_app(scope, receive, send, logged_send, fault, entry)
             return
         await self.app(scope, receive, logged_send)
 
@@ -180,7 +200,10 @@ class Gateway:
             await asyncio.sleep(min(0.05, left))
         return self.controls.closing.is_set()
 
-    async def _damaged(self, scope: Scope, receive: Receive, send: Send, fault: Fault) -> None:
+    async def _after_app(self, scope: Scope, receive: Receive, raw_send: Send, send: Send,
+                         fault: Fault, entry: LoggedRequest) -> None:
+        """Faults that need the real answer first: the request is applied, then its answer is
+        damaged, held back (`late`) or never sent (`lost_answer`)."""
         start: Message | None = None
         chunks: list[bytes] = []
 
@@ -193,8 +216,15 @@ class Gateway:
 
         await self.app(scope, receive, capture)
         assert start is not None
+        lost = fault.kind == "lost_answer"
+        if not lost and fault.kind == "late":
+            lost = await self._wait(fault.seconds)
+        if lost:
+            entry.status = RESET_STATUS
+            await _drop_connection(raw_send)
+            return
         body = b"".join(chunks)
-        if start["status"] == 200:
+        if fault.kind in DAMAGING and start["status"] == 200:
             body = damage_body(body, fault)
         headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
         headers.append((b"content-length", str(len(body)).encode()))

@@ -10,14 +10,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from intervals_mcp.fake.details import interval_summary, plan_segments
+from intervals_mcp.fake.gear import default_gear
 from intervals_mcp.fake.profile import POWER_ZONES, TIMEZONE, Physiology
 from intervals_mcp.fake.shapes import ACTIVITY_KEYS
 from intervals_mcp.fake.timefmt import iso_local, iso_utc, iso_utc_z
 
-_TZ = ZoneInfo(TIMEZONE)
-
 _BASE: dict[str, Any] = dict.fromkeys(ACTIVITY_KEYS) | {
-    "timezone": TIMEZONE, "sub_type": "NONE", "trainer": False, "commute": False, "race": False,
+    "sub_type": "NONE", "trainer": False, "commute": False, "race": False,
     "device_watts": False, "has_heartrate": True, "icu_ignore_time": False,
     "icu_ignore_power": False, "icu_ignore_hr": False, "ignore_velocity": False,
     "ignore_pace": False, "use_elevation_correction": False, "has_weather": False,
@@ -66,20 +65,23 @@ def _hr_zone_times(moving: int, intensity: float, rng: random.Random) -> list[in
 
 
 def make_activity(
-    rng: random.Random, activity_id: str, athlete_id: str, session: Session, phys: Physiology
+    rng: random.Random, activity_id: str, athlete_id: str, session: Session, phys: Physiology,
+    timezone: str = TIMEZONE,
 ) -> dict[str, Any]:
-    """A full Activity payload; Strava-sourced ones are stored whole and served as stubs."""
+    """A full Activity payload; Strava-sourced ones are stored whole and served as stubs.
+
+    `session.start_local` is wall time in the athlete's `timezone` (an IANA name)."""
     sport, moving, ifactor = session.sport, session.duration, session.intensity
     hours = moving / 3600
     elapsed = moving + rng.randint(0, max(60, moving // 12))
-    start_utc = session.start_local.replace(tzinfo=_TZ)
+    start_utc = session.start_local.replace(tzinfo=ZoneInfo(timezone))
     created = start_utc + timedelta(seconds=elapsed + rng.randint(300, 2400),
                                     milliseconds=rng.randint(0, 999))
     analyzed = created + timedelta(milliseconds=rng.randint(1500, 4000))
     avg_hr = round(phys.lthr * (0.68 + 0.28 * ifactor) + rng.uniform(-4, 4))
     a: dict[str, Any] = dict(_BASE)
     a.update({
-        "id": activity_id, "icu_athlete_id": athlete_id, "type": sport,
+        "id": activity_id, "icu_athlete_id": athlete_id, "type": sport, "timezone": timezone,
         "start_date_local": iso_local(session.start_local), "start_date": iso_utc_z(start_utc),
         "name": _NAMES.get(sport, {}).get(_level(ifactor)) or {
             "WeightTraining": "Strength", "Walk": "Evening Walk", "Yoga": "Yoga"}.get(sport, sport),
@@ -138,8 +140,6 @@ def make_activity(
             "device_name": "ZWIFT" if indoor else "Garmin Edge 840",
             "source": "STRAVA" if session.strava else "ZWIFT" if indoor else "GARMIN_CONNECT",
             "power_meter": None if indoor else "Favero Assioma DUO",
-            "gear": {"id": "b1234567", "name": "Canyon Ultimate", "distance": 812345.0,
-                     "primary": True},
             "stream_types": ["time", "watts", "heartrate", "cadence", "distance",
                              "velocity_smooth"] + ([] if indoor else ["altitude", "latlng",
                                                                       "temp"]),
@@ -182,6 +182,7 @@ def make_activity(
             "calories": round(hours * 300), "kg_lifted": round(rng.uniform(2000, 6000), 1)
             if sport == "WeightTraining" else None,
         })
+    a["gear"] = default_gear(sport)
     a["session_rpe"] = a["icu_rpe"] * round(moving / 60)
     a["interval_summary"] = interval_summary(a, plan_segments(a))
     return a

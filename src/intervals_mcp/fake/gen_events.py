@@ -8,9 +8,11 @@ from typing import Any
 
 from intervals_mcp.fake.shapes import EVENT_EXTRA_KEYS, EVENT_KEYS
 from intervals_mcp.fake.timefmt import day_start, iso_utc
-from intervals_mcp.fake.workouts import workout_fields
+from intervals_mcp.fake.workouts import Thresholds, thresholds_for, workout_fields
 
-# (name, description) in Intervals.icu's native workout text, per sport and effort level.
+_CSS = "- 10m 70% Pace\n\n8x\n- 1m40s 100% Pace\n- 20s 50% Pace\n\n- 5m 60% Pace"
+# (name, description) in Intervals.icu's native workout text, per sport and effort level
+# (WORKOUT_TEXT.md §8: runs and swims carry `Pace` targets, or they would load nothing).
 TEMPLATES: dict[str, dict[str, list[tuple[str, str]]]] = {
     "Ride": {
         "easy": [("Endurance 2h", "- 10m 55%\n- 1h40m 68%\n- 10m 50%"),
@@ -21,14 +23,16 @@ TEMPLATES: dict[str, dict[str, list[tuple[str, str]]]] = {
                  ("Threshold 2x20", "- 15m 60%\n\n2x\n- 20m 97%\n- 5m 55%\n\n- 10m 50%")],
     },
     "Run": {
-        "easy": [("Easy 45", "- 45m 72%"), ("Long Run", "- 1h40m 75%")],
-        "mid": [("Tempo 3x10", "- 15m 70%\n\n3x\n- 10m 90%\n- 3m 65%\n\n- 10m 65%")],
-        "hard": [("Track 6x800", "- 15m 70%\n\n6x\n- 3m 108%\n- 2m 60%\n\n- 10m 65%")],
+        "easy": [("Easy 45", "- 45m 72% Pace"), ("Long Run", "- 1h40m 75% Pace")],
+        "mid": [("Tempo 3x10",
+                 "- 15m 70% Pace\n\n3x\n- 10m 90% Pace\n- 3m 65% Pace\n\n- 10m 65% Pace")],
+        "hard": [("Track 6x800",
+                  "- 15m 70% Pace\n\n6x\n- 3m 108% Pace\n- 2m 60% Pace\n\n- 10m 65% Pace")],
     },
     "Swim": {
-        "easy": [("Easy Swim", "- 40m 75%")],
-        "mid": [("CSS 8x100", "- 10m 70%\n\n8x\n- 1m40s 100%\n- 20s 50%\n\n- 5m 60%")],
-        "hard": [("CSS 8x100", "- 10m 70%\n\n8x\n- 1m40s 100%\n- 20s 50%\n\n- 5m 60%")],
+        "easy": [("Easy Swim", "- 40m 75% Pace")],
+        "mid": [("CSS 8x100", _CSS)],
+        "hard": [("CSS 8x100", _CSS)],
     },
 }
 NOTES = [("Rest day", "Mobility only"), ("Travel", "Away for work, hotel gym only"),
@@ -49,7 +53,7 @@ def blank_event(event_id: int, athlete_id: str) -> dict[str, Any]:
 
 def workout_event(
     event_id: int, athlete_id: str, day: date, sport: str, template: tuple[str, str],
-    ftp: int | None, updated: datetime,
+    thresholds: Thresholds, updated: datetime,
 ) -> dict[str, Any]:
     name, description = template
     event = blank_event(event_id, athlete_id) | {
@@ -57,7 +61,7 @@ def workout_event(
         "description": description, "indoor": sport.startswith("Virtual"),
         "updated": iso_utc(updated),
     }
-    return event | workout_fields(description, sport, ftp)
+    return event | workout_fields(description, sport, thresholds)
 
 
 def note_event(
@@ -87,10 +91,11 @@ def level_of(intensity: float) -> str:
 
 
 def plan_future(
-    rng: random.Random, athlete_id: str, today: date, ftp: int, next_id: int
+    rng: random.Random, athlete: dict[str, Any], today: date, next_id: int
 ) -> list[dict[str, Any]]:
     """Planned workouts for four weeks, weekly notes and a couple of races up to ~6 months out."""
     events: list[dict[str, Any]] = []
+    athlete_id = athlete["id"]
 
     def stamp() -> datetime:
         back = timedelta(days=rng.randint(1, 14), seconds=rng.randint(0, 86399))
@@ -103,7 +108,8 @@ def plan_future(
         sport = rng.choices(["Ride", "Run", "Swim"], weights=[5, 3, 1])[0]
         level = rng.choices(["easy", "mid", "hard"], weights=[5, 3, 2])[0]
         events.append(workout_event(next_id + len(events), athlete_id, day, sport,
-                                    rng.choice(TEMPLATES[sport][level]), ftp, stamp()))
+                                    rng.choice(TEMPLATES[sport][level]),
+                                    thresholds_for(athlete, sport), stamp()))
     for offset in range(3, 60, 9):
         events.append(note_event(next_id + len(events), athlete_id,
                                  today + timedelta(days=offset), rng, stamp()))

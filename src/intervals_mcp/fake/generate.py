@@ -11,8 +11,11 @@ import math
 import random
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from intervals_mcp.fake.custom_items import default_items
 from intervals_mcp.fake.fitness import fitness_series
+from intervals_mcp.fake.gear import stamp_distances
 from intervals_mcp.fake.gen_activities import Session, make_activity
 from intervals_mcp.fake.gen_events import (
     TEMPLATES,
@@ -22,10 +25,23 @@ from intervals_mcp.fake.gen_events import (
     race_event,
     workout_event,
 )
-from intervals_mcp.fake.profile import Physiology, make_athlete, make_physiology
+from intervals_mcp.fake.ids import (
+    CUSTOM_ITEM_BASE,
+    CUSTOM_ITEM_SPACING,
+    DEFAULT_ATHLETE_ID,
+    EVENT_BASE,
+    EVENT_SPACING,
+    NATIVE_ACTIVITY_BASE,
+    NATIVE_ACTIVITY_SPACING,
+    STRAVA_ACTIVITY_BASE,
+    STRAVA_ACTIVITY_SPACING,
+    id_block,
+)
+from intervals_mcp.fake.profile import TIMEZONE, Physiology, make_athlete, make_physiology
 from intervals_mcp.fake.shapes import WELLNESS_KEYS
 from intervals_mcp.fake.store import FakeStore
 from intervals_mcp.fake.timefmt import iso_utc, parse_utc
+from intervals_mcp.fake.workouts import thresholds_for
 
 STRAVA_SHARE = 0.03
 PAIRED_SHARE = 0.45
@@ -110,18 +126,34 @@ def _wellness_day(
     return record
 
 
+def _zone(timezone: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"Unknown time zone {timezone!r}; give an IANA name such as "
+                         "'Europe/Brussels'.") from None
+
+
 def generate_athlete(
-    seed: int = 7, years: float = 5.0, today: date | None = None, athlete_id: str = "i12345"
+    seed: int = 7, years: float = 5.0, today: date | None = None,
+    athlete_id: str = DEFAULT_ATHLETE_ID, timezone: str = TIMEZONE,
 ) -> FakeStore:
-    """A deterministic athlete with `years` of history ending on `today` (default: the real today)."""
+    """A deterministic athlete with `years` of history ending on `today` (default: today in
+    the athlete's `timezone`, an IANA name stored in the profile and on every activity).
+
+    Athletes with different ids never share an activity or event id (see ids.py)."""
+    zone = _zone(timezone)
     rng = random.Random(seed)
-    today = today or date.today()
+    today = today or datetime.now(zone).date()
     first = today - timedelta(days=max(1, round(years * 365)) - 1)
     base = make_physiology(rng)
-    athlete = make_athlete(rng, athlete_id, base, first, today)
+    athlete = make_athlete(rng, athlete_id, base, first, today, timezone)
 
     activities: list[dict[str, Any]] = []
-    native_id, strava_id = 40_000_000 + rng.randint(0, 99_999), 10_000_000_000 + rng.randint(0, 10**8)
+    block = id_block(athlete_id)
+    native_id = NATIVE_ACTIVITY_BASE + block * NATIVE_ACTIVITY_SPACING + rng.randint(0, 99_999)
+    strava_id = (STRAVA_ACTIVITY_BASE + block * STRAVA_ACTIVITY_SPACING
+                 + rng.randint(0, 10**8))
     day = first
     while day <= today:
         season = math.sin(2 * math.pi * (day.timetuple().tm_yday - 80) / 365)
@@ -137,7 +169,7 @@ def generate_athlete(
             else:
                 native_id += rng.randint(1, 40)
                 activity_id = f"i{native_id}"
-            activity = make_activity(rng, activity_id, athlete_id, session, phys)
+            activity = make_activity(rng, activity_id, athlete_id, session, phys, timezone)
             if not session.strava and rng.random() < 0.15:
                 activity["VO2MaxGarmin"] = float(rng.randint(52, 60))
             activities.append(activity)
@@ -155,6 +187,9 @@ def generate_athlete(
         fit = series[date.fromisoformat(a["start_date_local"][:10])]
         a["icu_ctl"], a["icu_atl"] = round(fit.ctl, 2), round(fit.atl, 2)
 
+    stamp_distances(athlete, activities)
+    athlete["custom_items"] = default_items(
+        athlete_id, CUSTOM_ITEM_BASE + block * CUSTOM_ITEM_SPACING, parse_utc(athlete["icu_activated"]))
     wellness = []
     for d, fit in series.items():
         updated = datetime.combine(d, time(7), tzinfo=UTC) + timedelta(
@@ -163,16 +198,18 @@ def generate_athlete(
             updated = max(updated, parse_utc(last_sync[d]) + timedelta(milliseconds=600))
         wellness.append(_wellness_day(rng, d, base, fit, updated, base.ftp))
 
-    events = _past_events(rng, athlete_id, activities, first, today, 80_000_000)
-    events += plan_future(rng, athlete_id, today, base.ftp, 80_000_000 + len(events))
+    first_event = EVENT_BASE + block * EVENT_SPACING
+    events = _past_events(rng, athlete, activities, first, today, first_event)
+    events += plan_future(rng, athlete, today, first_event + len(events))
     return FakeStore(athlete, activities, wellness, events, today=today, fitness_start=start)
 
 
 def _past_events(
-    rng: random.Random, athlete_id: str, activities: list[dict[str, Any]], first: date,
+    rng: random.Random, athlete: dict[str, Any], activities: list[dict[str, Any]], first: date,
     today: date, next_id: int,
 ) -> list[dict[str, Any]]:
     """Workouts paired with past activities, occasional notes, a race every few months."""
+    athlete_id = athlete["id"]
     events: list[dict[str, Any]] = []
     for a in activities:
         sport = "Ride" if a["type"] == "VirtualRide" else a["type"]
@@ -183,8 +220,11 @@ def _past_events(
             continue
         template = rng.choice(TEMPLATES[sport][level_of(a["icu_intensity"] / 100)])
         planned = datetime.combine(d, time(6), tzinfo=UTC) - timedelta(days=rng.randint(1, 10))
+        thresholds = thresholds_for(athlete, a["type"])
+        if a["icu_ftp"]:  # the FTP of that day, not today's
+            thresholds = dataclasses.replace(thresholds, ftp=a["icu_ftp"])
         event = workout_event(next_id + len(events), athlete_id, d, a["type"], template,
-                              a["icu_ftp"], planned)
+                              thresholds, planned)
         event["paired_activity_id"] = a["id"]
         a["paired_event_id"] = event["id"]
         a["name"] = template[0]

@@ -1,4 +1,4 @@
-"""Request helpers shared by the fake's routes: errors, athlete checks, query parsing."""
+"""Request helpers shared by the fake's routes: errors, access checks, query parsing."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from intervals_mcp.fake.store import FakeStore
+from intervals_mcp.fake.world import Access, FakeWorld
 
+# Where the gateway leaves the authenticated key's Access in the ASGI scope.
+ACCESS_SCOPE_KEY = "intervals_fake.access"
 OLDEST_MISSING = "Required request parameter 'oldest' for method parameter type String is not present"
 STRAVA_BLOCKED = "Cannot read Strava activities via the API"
 
@@ -28,15 +31,37 @@ def error_response(status: int, message: str) -> JSONResponse:
     return JSONResponse({"status": status, "error": message}, status_code=status)
 
 
-def store_of(request: Request) -> FakeStore:
-    store: FakeStore = request.app.state.store
-    return store
+def world_of(request: Request) -> FakeWorld:
+    world: FakeWorld = request.app.state.world
+    return world
+
+
+def access_of(request: Request) -> Access:
+    """The calling key's access (the primary athlete's own when no gateway stood in front)."""
+    access = request.scope.get(ACCESS_SCOPE_KEY)
+    if isinstance(access, Access):
+        return access
+    return Access(world_of(request).primary_id)
 
 
 def check_athlete(request: Request, param: str = "id") -> FakeStore:
-    """403 unless the path names the key's own athlete (its id, or `0`)."""
-    store = store_of(request)
-    if request.path_params[param] not in ("0", store.athlete_id):
+    """The athlete the path names (`0`: the key's owner), or 403 unless the key may read it
+    (GET) or write it (any other method)."""
+    access = access_of(request)
+    athlete_id = access.resolve(request.path_params[param])
+    store = world_of(request).get(athlete_id)
+    if store is None or not access.allows(athlete_id, request.method):
+        raise ApiError(403, "Access denied")
+    return store
+
+
+def activity_holder(request: Request, activity_id: str) -> FakeStore:
+    """The store holding the activity: 404 if none does, 403 if the key may not see (GET) or
+    change (other methods) that athlete, as the live service refuses another's activity."""
+    store = world_of(request).holder_of_activity(activity_id)
+    if store is None:
+        raise ApiError(404, f"Activity {activity_id} not found")
+    if not access_of(request).allows(store.athlete_id, request.method):
         raise ApiError(403, "Access denied")
     return store
 

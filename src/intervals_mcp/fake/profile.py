@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from intervals_mcp.fake.gear import BIKE, SHOES
 from intervals_mcp.fake.shapes import ATHLETE_KEYS, SPORT_SETTINGS_KEYS
 from intervals_mcp.fake.timefmt import iso_utc
 
@@ -112,7 +113,8 @@ def _sport_settings(
 
 
 def make_athlete(
-    rng: random.Random, athlete_id: str, phys: Physiology, first_day: date, today: date
+    rng: random.Random, athlete_id: str, phys: Physiology, first_day: date, today: date,
+    timezone: str = TIMEZONE,
 ) -> dict[str, Any]:
     """A full `WithSportSettings` payload: every declared key, nulls where unknown."""
     first, last, sex = rng.choice(_NAMES)
@@ -124,7 +126,7 @@ def make_athlete(
     values: dict[str, Any] = {
         "id": athlete_id, "name": f"{first} {last}", "firstname": first, "lastname": last,
         "sex": sex, "city": city, "state": state, "country": "United Kingdom",
-        "timezone": TIMEZONE, "locale": "en", "measurement_preference": "meters",
+        "timezone": timezone, "locale": "en", "measurement_preference": "meters",
         "weight_pref_lb": False, "fahrenheit": False, "wind_speed": "KMH", "rain": "MM",
         "weight": phys.weight, "icu_weight": phys.weight, "icu_resting_hr": phys.resting_hr,
         "icu_date_of_birth": f"{birth_year}-03-14", "email": f"{first.lower()}@example.com",
@@ -144,10 +146,7 @@ def make_athlete(
         "plan_expires": iso_utc(datetime(today.year + 1, 1, 1, tzinfo=UTC)), "beta_user": False,
         "has_password": True, "icu_email_verified": True, "height": 178.0, "height_units": "CM",
         "currency": "GBP", "date_format": "dd/MM/yyyy", "time_format": "HH:mm",
-        "bikes": [{"id": "b1234567", "name": "Canyon Ultimate", "distance": 812345.0,
-                   "primary": True}],
-        "shoes": [{"id": "g7654321", "name": "Pegasus 41", "distance": 412000.0,
-                   "primary": True}],
+        "bikes": [BIKE | {"distance": 0.0}], "shoes": [SHOES | {"distance": 0.0}],
         "sportSettings": _sport_settings(athlete_id, phys, created, updated),
         "custom_items": [],
     }

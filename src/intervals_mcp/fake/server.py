@@ -16,6 +16,7 @@ from intervals_mcp.fake.faults import Fault
 from intervals_mcp.fake.gateway import Controls, Gateway, LoggedRequest
 from intervals_mcp.fake.ratelimit import RateLimit
 from intervals_mcp.fake.store import FakeStore
+from intervals_mcp.fake.world import Access, FakeWorld, as_world
 
 logger = logging.getLogger(__name__)
 DEFAULT_RATE_LIMIT = RateLimit()
@@ -32,33 +33,44 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _server(app: Starlette, controls: Controls, api_key: str) -> uvicorn.Server:
+def _server(app: Starlette, controls: Controls) -> uvicorn.Server:
+    def lookup(key: str) -> Access | None:
+        world: FakeWorld = app.state.world
+        return world.access_for(key)
+
     config = uvicorn.Config(
-        Gateway(app, controls, api_key), log_level="warning", log_config=None,
+        Gateway(app, controls, lookup), log_level="warning", log_config=None,
         access_log=False, lifespan="off", http="h11", ws="none", timeout_graceful_shutdown=1,
     )
     return uvicorn.Server(config)
 
 
+def _world(target: FakeStore | FakeWorld, api_key: str | None) -> FakeWorld:
+    if isinstance(target, FakeWorld) and api_key is not None:
+        raise ValueError("A FakeWorld brings its own API keys; pass them to the world "
+                         "(FakeWorld.coach(..., key=...) or add_key), not api_key=.")
+    return as_world(target, api_key or "test-key")
+
+
 class FakeIntervals:
     """A fake Intervals.icu on 127.0.0.1 (a free port), served from a background thread.
 
-    Use as a context manager, or call start()/stop(). stop() returns promptly even while a
-    request is hanging.
+    Serves one athlete's `FakeStore` behind `api_key` (default "test-key"), or a `FakeWorld`
+    of several athletes and keys (coaches; see world.py). Use as a context manager, or call
+    start()/stop(). stop() returns promptly even while a request is hanging.
     """
 
     def __init__(
         self,
-        store: FakeStore,
+        store: FakeStore | FakeWorld,
         *,
-        api_key: str = "test-key",
+        api_key: str | None = None,
         latency: float = 0.0,
         rate_limit: RateLimit | None = DEFAULT_RATE_LIMIT,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
-        self._app = build_app(store)
-        self._api_key = api_key
+        self._app = build_app(_world(store, api_key))
         self._controls = Controls(latency=latency)
         self._controls.rate_limit = rate_limit
         self._host, self._port = host, port
@@ -77,7 +89,7 @@ class FakeIntervals:
             raise RuntimeError("This FakeIntervals is already running; stop() it first.")
         self._controls.closing.clear()
         self._sock = _bind(self._host, self._port)
-        self._server = _server(self._app, self._controls, self._api_key)
+        self._server = _server(self._app, self._controls)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._sock]}, name="fake-intervals",
             daemon=True,
@@ -115,14 +127,26 @@ class FakeIntervals:
     # ---- what tests read and turn --------------------------------------------------------
 
     @property
+    def world(self) -> FakeWorld:
+        """Every athlete served and the keys that reach them."""
+        world: FakeWorld = self._app.state.world
+        return world
+
+    @world.setter
+    def world(self, world: FakeWorld) -> None:
+        """Serve another world from the next request on, without restarting the server."""
+        self._app.state.world = world
+
+    @property
     def store(self) -> FakeStore:
-        store: FakeStore = self._app.state.store
-        return store
+        """The primary athlete: the one served, or the owner of a world's first key."""
+        return self.world.primary
 
     @store.setter
     def store(self, store: FakeStore) -> None:
-        """Serve another athlete from the next request on, without restarting the server."""
-        self._app.state.store = store
+        """Serve another athlete in place of the primary one from the next request on (its
+        keys follow), without restarting the server."""
+        self.world = self.world.replacing(self.world.primary_id, store)
 
     def reset(self) -> None:
         """Back to a quiet server: no latency, no rate limit, no pending faults, empty log."""
@@ -182,22 +206,23 @@ class FakeIntervals:
 
 
 def serve_forever(
-    store: FakeStore,
+    store: FakeStore | FakeWorld,
     *,
     host: str = "127.0.0.1",
     port: int = 8777,
-    api_key: str = "demo",
+    api_key: str | None = "demo",
     latency: float = 0.0,
     rate_limit: RateLimit | None = DEFAULT_RATE_LIMIT,
 ) -> None:
     """Serve the fake in the foreground until interrupted (Ctrl-C); logs the base URL."""
+    world = _world(store, None if isinstance(store, FakeWorld) else api_key)
     controls = Controls(latency=latency)
     controls.rate_limit = rate_limit
     sock = _bind(host, port)
     actual = sock.getsockname()[1]
-    logger.info("Fake Intervals.icu for athlete %s at http://%s:%d%s (user API_KEY)",
-                   store.athlete_id, host, actual, API)
+    logger.info("Fake Intervals.icu for athletes %s at http://%s:%d%s (user API_KEY)",
+                ", ".join(world.athlete_ids), host, actual, API)
     try:
-        _server(build_app(store), controls, api_key).run(sockets=[sock])
+        _server(build_app(world), controls).run(sockets=[sock])
     finally:
         sock.close()

@@ -52,6 +52,12 @@ ATHLETE_KEYS: tuple[str, ...] = (
     "strava_authorized", "custom_items", "sportSettings",
 )
 
+# AthleteWithTags (GET /athletes): the athlete without sportSettings/custom_items, plus tags.
+ATHLETE_WITH_TAGS_KEYS: tuple[str, ...] = (
+    *ATHLETE_KEYS[: ATHLETE_KEYS.index("strava_authorized")], "icu_tags", "icu_notes",
+    "strava_authorized",
+)
+
 # SportSettings
 SPORT_SETTINGS_KEYS: tuple[str, ...] = (
     "id", "athlete_id", "types", "warmup_time", "cooldown_time", "ftp", "indoor_ftp",
@@ -170,6 +176,48 @@ INTERVAL_GROUP_KEYS: tuple[str, ...] = (
     "average_wind_speed", "average_wind_gust", "prevailing_wind_deg", "average_yaw",
     "headwind_percent", "tailwind_percent", "strain_score", "ss_p_max", "ss_w_prime", "ss_cp",
     "id", "count", "average_stride",
+)
+
+# Gear
+GEAR_KEYS: tuple[str, ...] = (
+    "id", "athlete_id", "type", "name", "purchased", "notes", "distance", "time",
+    "activities", "use_elapsed_time", "retired", "component_ids", "reminders",
+    "activity_filters", "component",
+)
+
+# CustomItem
+CUSTOM_ITEM_KEYS: tuple[str, ...] = (
+    "id", "athlete_id", "type", "visibility", "name", "description", "image", "content",
+    "usage_count", "index", "hide_script", "hidden_by_id", "updated", "from_athlete",
+    "from_id",
+)
+
+# Message
+MESSAGE_KEYS: tuple[str, ...] = (
+    "id", "athlete_id", "name", "created", "type", "content", "activity_id", "start_index",
+    "end_index", "answer", "activity", "attachment_url", "attachment_mime_type", "deleted",
+    "deleted_by_id", "join_group_id", "accept_coaching_group_id", "seen",
+)
+
+# DataCurve
+DATA_CURVE_KEYS: tuple[str, ...] = (
+    "id", "after_kj", "filters", "label", "filter_label", "percentile", "start_date_local",
+    "end_date_local", "days", "moving_time", "training_load", "weight", "secs", "distance",
+    "values", "submax_values", "submax_activity_id", "start_index", "end_index",
+    "activity_id",
+)
+
+# The sports (activity and event `type`), as the spec enumerates them.
+SPORT_TYPES: tuple[str, ...] = (
+    "Ride", "Run", "Swim", "WeightTraining", "Hike", "Walk", "AlpineSki", "BackcountrySki",
+    "Badminton", "Canoeing", "Crossfit", "EBikeRide", "EMountainBikeRide", "Elliptical",
+    "Golf", "GravelRide", "TrackRide", "Handcycle", "HighIntensityIntervalTraining", "Hockey",
+    "IceSkate", "InlineSkate", "Kayaking", "Kitesurf", "MountainBikeRide", "Cyclocross",
+    "NordicSki", "OpenWaterSwim", "Padel", "Pilates", "Pickleball", "Racquetball", "Rugby",
+    "RockClimbing", "RollerSki", "Rowing", "Sail", "Skateboard", "Snowboard", "Snowshoe",
+    "Soccer", "Squash", "StairStepper", "StandUpPaddling", "Surfing", "TableTennis", "Tennis",
+    "TrailRun", "Transition", "Velomobile", "VirtualRide", "VirtualRow", "VirtualRun",
+    "VirtualSki", "WaterSport", "Wheelchair", "Windsurf", "Workout", "Yoga", "Other",
 )
 
 # Undocumented keys the live service is observed to send (API_NOTES.md §2).

@@ -17,29 +17,17 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from intervals_mcp.fake.details import build_intervals, build_streams
+from intervals_mcp.fake.errors import Invalid, NotFound
 from intervals_mcp.fake.fitness import fitness_series
-from intervals_mcp.fake.gen_events import blank_event
-from intervals_mcp.fake.shapes import ACTIVITY_KEYS, EVENT_EXTRA_KEYS, EVENT_KEYS, WELLNESS_KEYS
+from intervals_mcp.fake.ids import new_activity_id
+from intervals_mcp.fake.shapes import ACTIVITY_KEYS, WELLNESS_KEYS
+from intervals_mcp.fake.store_events import EVENT_CATEGORIES, EventsMixin
 from intervals_mcp.fake.timefmt import iso_local, iso_utc, parse_utc
-from intervals_mcp.fake.workouts import workout_fields
 
-EVENT_CATEGORIES = frozenset({
-    "WORKOUT", "RACE_A", "RACE_B", "RACE_C", "NOTE", "PLAN", "HOLIDAY", "SICK", "INJURED",
-    "SET_EFTP", "FITNESS_DAYS", "SEASON_START", "TARGET", "SET_FITNESS",
-})
 # Wellness keys the service computes itself; writes to them are ignored.
 WELLNESS_COMPUTED = frozenset({"id", "updated", "ctl", "atl", "rampRate", "ctlLoad", "atlLoad",
                                "sportInfo"})
-_EVENT_WRITABLE = frozenset(EVENT_KEYS + EVENT_EXTRA_KEYS) - {"id", "athlete_id", "updated"}
 _LOAD_KEYS = frozenset({"icu_training_load", "start_date_local"})
-
-
-class NotFound(LookupError):
-    """The requested record does not exist."""
-
-
-class Invalid(ValueError):
-    """The request was understood but breaks a rule of the API (the service answers 422)."""
 
 
 def is_strava(activity: dict[str, Any]) -> bool:
@@ -50,7 +38,10 @@ def _day(value: date | str) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
-class FakeStore:
+__all__ = ["EVENT_CATEGORIES", "FakeStore", "Invalid", "NotFound", "is_strava"]
+
+
+class FakeStore(EventsMixin):
     """One athlete's data in API shapes, safe to read and edit from several threads."""
 
     def __init__(
@@ -71,22 +62,18 @@ class FakeStore:
         self.events: dict[int, dict[str, Any]] = {e["id"]: e for e in events}
         # Explicit IntervalsDTOs; anything missing is derived from the activity on demand.
         self.intervals: dict[str, dict[str, Any]] = dict(intervals or {})
+        # Activity comments by activity id, filled on first read (see messages.py).
+        self.messages: dict[str, list[dict[str, Any]]] = {}
         self.today = today
         self.fitness_start = fitness_start
         stamps = [a.get("analyzed") or "" for a in self.activities.values()]
         stamps += [r.get("updated") or "" for r in (*self.wellness.values(), *self.events.values())]
         newest = max((s for s in stamps if s), default=None)
         self._last_stamp = parse_utc(newest) if newest else datetime(2000, 1, 1, tzinfo=UTC)
-        self._next_event_id = max(self.events, default=90_000_000) + 1
-        self._next_activity = 1
 
     def __repr__(self) -> str:
         return (f"FakeStore(athlete_id={self.athlete_id!r}, activities={len(self.activities)}, "
                 f"wellness={len(self.wellness)}, events={len(self.events)}, today={self.today})")
-
-    @property
-    def athlete_id(self) -> str:
-        return str(self.athlete["id"])
 
     def now(self) -> datetime:
         """A fresh change-marker time: the wall clock, but always after every marker so far."""
@@ -152,12 +139,6 @@ class FakeStore:
         found.sort(key=lambda e: (e["start_date_local"], e["id"]))
         return found[:limit] if limit is not None and limit >= 0 else found
 
-    def get_event(self, event_id: int) -> dict[str, Any]:
-        with self.lock:
-            if event_id not in self.events:
-                raise NotFound(f"Event {event_id} not found")
-            return dict(self.events[event_id])
-
     # ---- activities: upstream edits -----------------------------------------------------
 
     def add_activity(self, payload: dict[str, Any]) -> dict[str, Any]:
@@ -166,8 +147,7 @@ class FakeStore:
             raise Invalid("start_date_local is required")
         with self.lock:
             stamp = iso_utc(self.now())
-            activity_id = payload.get("id") or f"i{99_000_000 + self._next_activity}"
-            self._next_activity += 1
+            activity_id = payload.get("id") or new_activity_id()
             activity = dict.fromkeys(ACTIVITY_KEYS) | {
                 "icu_athlete_id": self.athlete_id, "created": stamp, "icu_sync_date": stamp,
                 "analyzed": stamp} | payload | {"id": activity_id}
@@ -223,74 +203,6 @@ class FakeStore:
         with self.lock:
             if self.wellness.pop(_day(day).isoformat(), None) is None:
                 raise NotFound(f"No wellness record for {_day(day)}")
-
-    # ---- events -------------------------------------------------------------------------
-
-    def _ftp(self) -> int | None:
-        for settings in self.athlete.get("sportSettings") or []:
-            if "Ride" in (settings.get("types") or []):
-                ftp = settings.get("ftp")
-                return int(ftp) if ftp else None
-        return None
-
-    def check_event(self, payload: dict[str, Any], *, creating: bool) -> None:
-        category = payload.get("category")
-        if creating and not category:
-            raise Invalid("category is required")
-        if category is not None and category not in EVENT_CATEGORIES:
-            raise Invalid(f"Unknown event category [{category}]")
-        start = payload.get("start_date_local")
-        if creating and not start:
-            raise Invalid("start_date_local is required")
-        if start is not None:
-            try:
-                datetime.fromisoformat(str(start))
-            except ValueError:
-                raise Invalid(f"Text '{start}' could not be parsed") from None
-
-    def _derive(self, event: dict[str, Any], changed: Iterable[str]) -> dict[str, Any]:
-        if event.get("category") == "WORKOUT" and {"description", "type"} & set(changed):
-            return event | workout_fields(event.get("description"), event.get("type"), self._ftp())
-        return event
-
-    def add_event(self, payload: dict[str, Any]) -> dict[str, Any]:
-        """Create an event as POST /events does: server id, derived workout fields, `updated`."""
-        self.check_event(payload, creating=True)
-        with self.lock:
-            event_id = self._next_event_id
-            self._next_event_id += 1
-            fields = {k: v for k, v in payload.items() if k in _EVENT_WRITABLE}
-            if len(str(fields["start_date_local"])) == 10:
-                fields["start_date_local"] = f"{fields['start_date_local']}T00:00:00"
-            event = self._derive(blank_event(event_id, self.athlete_id) | fields, fields)
-            event["updated"] = iso_utc(self.now())
-            self.events[event_id] = event
-            return dict(event)
-
-    def update_event(self, event_id: int, /, **fields: Any) -> dict[str, Any]:
-        """Merge known fields (unknown ones are ignored, as Jackson does); bumps `updated`."""
-        self.check_event(fields, creating=False)
-        with self.lock:
-            old = self.get_event(event_id)
-            known = {k: v for k, v in fields.items() if k in _EVENT_WRITABLE}
-            event = self._derive(old | known, known)
-            event["updated"] = iso_utc(self.now())
-            self.events[event_id] = event
-            return dict(event)
-
-    def delete_event(self, event_id: int) -> dict[str, Any]:
-        with self.lock:
-            event = self.events.pop(event_id, None)
-            if event is None:
-                raise NotFound(f"Event {event_id} not found")
-            return event
-
-    def find_event_by_external_id(self, external_id: str) -> int | None:
-        with self.lock:
-            for event in self.events.values():
-                if event.get("external_id") == external_id:
-                    return int(event["id"])
-        return None
 
     # ---- fitness ------------------------------------------------------------------------
 
