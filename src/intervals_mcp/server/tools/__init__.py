@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from intervals_mcp.server.templates import ToolSpec
 from intervals_mcp.server.tools import activities, calendar, wellness
+from intervals_mcp.server.toolspec import ToolSpec
 
 if TYPE_CHECKING:
     from mcp.server import MCPServer
@@ -32,7 +32,3 @@ def readme_table(tools: tuple[ToolSpec, ...] = TOOLS) -> str:
     rows = ["| tool | domain | what it answers |", "| --- | --- | --- |"]
     rows += [f"| `{t.name}` | {t.domain} | {t.summary} |" for t in tools]
     return "\n".join(rows)
-
-
-if __name__ == "__main__":
-    print(readme_table())

@@ -15,15 +15,8 @@ from intervals_mcp.server.schemas import (
     interval_group_row,
     interval_row,
 )
-from intervals_mcp.server.templates import (
-    ACTIVITY,
-    INTERVALS,
-    RangeView,
-    RecordView,
-    body,
-    range_tool,
-    record_tool,
-)
+from intervals_mcp.server.templates import ACTIVITY, INTERVALS, body, range_tool, record_tool
+from intervals_mcp.server.toolspec import RangeView, RecordView
 
 MAX_LIMIT = 200
 

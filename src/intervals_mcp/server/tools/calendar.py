@@ -5,7 +5,8 @@ from __future__ import annotations
 from intervals_mcp.server import formatting as fmt
 from intervals_mcp.server.answers import Body
 from intervals_mcp.server.schemas import EventDetailsResult, EventsResult, event_summary
-from intervals_mcp.server.templates import EVENT, RangeView, RecordView, body, range_tool, record_tool
+from intervals_mcp.server.templates import EVENT, body, range_tool, record_tool
+from intervals_mcp.server.toolspec import RangeView, RecordView
 
 
 @range_tool("events", default_days=(0, 30), result=EventsResult, domain="calendar")

@@ -9,7 +9,8 @@ from pydantic import Field
 from intervals_mcp.server import formatting as fmt
 from intervals_mcp.server.answers import Body
 from intervals_mcp.server.schemas import WellnessResult
-from intervals_mcp.server.templates import RangeView, body, range_tool
+from intervals_mcp.server.templates import body, range_tool
+from intervals_mcp.server.toolspec import RangeView
 
 IncludeAll = Annotated[
     bool, Field(description="Also show every other recorded field (SpO2, steps, comments, ...).")

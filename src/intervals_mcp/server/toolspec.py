@@ -1,0 +1,182 @@
+"""What every tool shares, whatever its shape: the registry's `ToolSpec`, the shared arguments
+and their descriptions (what the model reads), the provenance an answer carries, and the
+machinery that turns a tool's own function into one the SDK reads like a hand-written tool."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Awaitable, Callable, Hashable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from mcp.server.mcpserver import Context
+from mcp.types import CallToolResult, ToolAnnotations
+from pydantic import BaseModel, Field, create_model
+
+from intervals_mcp.server import formatting as fmt
+from intervals_mcp.server.answers import Body, compose
+from intervals_mcp.server.app import AppState
+from intervals_mcp.server.inputs import resolve_athlete
+from intervals_mcp.server.schemas import Provenance
+from intervals_mcp.sync.reports import Freshness
+
+if TYPE_CHECKING:
+    from intervals_mcp.db.reader import CacheReader
+    from intervals_mcp.sync.athletes import Athlete
+    from intervals_mcp.sync.factory import Services
+
+Ctx = Context[AppState, Any]
+Domain = Literal["activities", "wellness", "calendar", "athlete", "analysis", "writes"]
+
+READ_ONLY = ToolAnnotations(
+    read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=True
+)
+
+# --- the shared arguments (their Field descriptions are what the model reads) ------------------
+
+StartDate = Annotated[str | None, Field(description="First day, YYYY-MM-DD, athlete-local (inclusive).")]
+EndDate = Annotated[str | None, Field(description="Last day, YYYY-MM-DD, athlete-local (inclusive).")]
+AthleteId = Annotated[
+    str | None,
+    Field(description="Athlete id like i12345; leave out for the athlete the server is set up for."),
+]
+Refresh = Annotated[
+    bool,
+    Field(
+        description="Re-fetch from Intervals.icu even if the cache is fresh; only when the user "
+        "says the data just changed."
+    ),
+]
+ActivityId = Annotated[str, Field(description="Activity id as listed by get_activities, like i145678901.")]
+EventId = Annotated[int | str, Field(description="Event id as listed by get_events, like 87654321.")]
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    """One tool as the registry knows it: what is registered, listed and documented."""
+
+    name: str
+    domain: Domain
+    kind: Literal["range", "record", "compute", "write"]
+    fn: Callable[..., Awaitable[CallToolResult]]
+    description: str
+    result: type[BaseModel]
+    annotations: ToolAnnotations = field(default_factory=lambda: READ_ONLY)
+    meta: dict[str, Any] | None = None
+
+    @property
+    def summary(self) -> str:
+        """The first sentence of the description (the README's tool table)."""
+        first = " ".join(self.description.split("\n\n")[0].split())
+        return re.split(r"\.\s+(?=[A-Z])", first)[0].rstrip(".") + "."
+
+
+@dataclass(frozen=True)
+class RangeView:
+    """What a range tool's answer is made of: the athlete, the range and its records."""
+
+    athlete: Athlete
+    start: date
+    end: date
+    note: str | None  # set when the asked range was capped
+    payloads: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class RecordView:
+    athlete: Athlete
+    record_id: str | int
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ComputeView:
+    """What a compute tool reads with: the athlete, the range, and the cache's reader."""
+
+    athlete: Athlete
+    start: date
+    end: date
+    note: str | None
+    reader: CacheReader
+    freshness: list[Freshness] = field(default_factory=list)
+
+
+def state_of(ctx: Ctx) -> AppState:
+    return ctx.request_context.lifespan_context
+
+
+def provenance(freshness: list[Freshness]) -> Provenance:
+    """One provenance for what one answer read (several ranges for a compute tool)."""
+    errors = [f.error for f in freshness if f.error is not None]
+    moments = [f.as_of for f in freshness if f.as_of is not None]
+    return Provenance(
+        source="upstream" if any(not f.from_cache_only for f in freshness) else "cache",
+        as_of=min(moments).isoformat() if moments else None,
+        refresh_error=str(errors[0]) if errors else None,
+        complete=all(f.complete for f in freshness),
+    )
+
+
+def with_provenance(result: type[BaseModel]) -> type[BaseModel]:
+    """The output schema: the tool's result plus the provenance every answer carries."""
+    model: type[BaseModel] = create_model(
+        result.__name__,
+        __base__=result,
+        __doc__=result.__doc__,
+        provenance=(Provenance, ...),
+    )
+    return model
+
+
+def own_parameters(builder: Callable[..., Any]) -> list[inspect.Parameter]:
+    """The builder's own arguments (all but its view), keyword style, annotations evaluated."""
+    params = list(inspect.signature(builder, eval_str=True).parameters.values())[1:]
+    return [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in params]
+
+
+def param(name: str, annotation: Any, default: Any = inspect.Parameter.empty) -> inspect.Parameter:
+    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
+
+
+def tool_function(
+    name: str,
+    doc: str | None,
+    params: list[inspect.Parameter],
+    result: type[BaseModel],
+    run: Callable[[Ctx, dict[str, Any]], Awaitable[CallToolResult]],
+) -> Callable[..., Awaitable[CallToolResult]]:
+    """A function the SDK reads like a hand-written tool: `ctx` plus `params`, returning a
+    CallToolResult whose structured part follows `result` (plus provenance)."""
+
+    async def tool(ctx: Ctx, **arguments: Any) -> CallToolResult:
+        return await run(ctx, arguments)
+
+    returns = Annotated[CallToolResult, with_provenance(result)]
+    ctx_param = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Ctx)
+    tool.__signature__ = inspect.Signature([ctx_param, *params], return_annotation=returns)  # type: ignore[attr-defined]
+    tool.__annotations__ = {"ctx": Ctx, **{p.name: p.annotation for p in params}, "return": returns}
+    tool.__name__ = tool.__qualname__ = name
+    tool.__doc__ = inspect.cleandoc(doc or "")
+    return tool
+
+
+def memo_key(name: str, athlete: str, *parts: Any, own: Mapping[str, Any]) -> Hashable:
+    return (name, athlete, *parts, *sorted(own.items()))
+
+
+async def answer(
+    st: AppState,
+    key: Hashable,
+    digest: Hashable,
+    build: Callable[[], Awaitable[tuple[Hashable | None, Body]]],
+    freshness: list[Freshness],
+) -> CallToolResult:
+    prov = provenance(freshness)
+    said = fmt.provenance_text(prov, st.now())
+    return compose(await st.answers.get(key, digest, build), said, prov)
+
+
+async def athlete_for(st: AppState, services: Services, asked: str | None) -> Athlete:
+    return await services.athlete(resolve_athlete(asked, st.athlete_id))
