@@ -14,6 +14,7 @@ mode (copy-and-move table changes) is used on SQLite only, which cannot ALTER mo
 
 from __future__ import annotations
 
+import warnings
 from logging.config import fileConfig
 from pathlib import Path
 
@@ -26,6 +27,9 @@ from intervals_mcp.db.dialects import dialect_for
 from intervals_mcp.db.sqlite import url_of
 
 config = context.config
+# Migration 0003 keeps `autoincrement=False` on an altered key; Alembic's PostgreSQL backend warns
+# that only MySQL reads it. Harmless: keep it off the console.
+warnings.filterwarnings("ignore", message="autoincrement and existing_autoincrement only make sense")
 target_metadata = SQLModel.metadata
 
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):

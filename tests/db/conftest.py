@@ -1,4 +1,8 @@
-"""Fixtures for the cache tests: real SQLite files under tmp_path, asyncio via anyio."""
+"""Fixtures for the cache tests: each runs on a real SQLite file and on a real PostgreSQL
+database (`database_url`, see tests/backends.py); asyncio via anyio.
+
+`db_path` and `sqlite_db` are for what only the SQLite file has (its mode, WAL, side files).
+"""
 
 from __future__ import annotations
 
@@ -22,7 +26,16 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def db(db_path: Path, anyio_backend: str) -> AsyncIterator[Database]:
+async def db(database_url: str, anyio_backend: str) -> AsyncIterator[Database]:
+    database = await Database.open(database_url)
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
+@pytest.fixture
+async def sqlite_db(db_path: Path, anyio_backend: str) -> AsyncIterator[Database]:
     database = await Database.open(db_path)
     try:
         yield database

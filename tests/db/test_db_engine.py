@@ -53,7 +53,8 @@ def test_upgrade_narrows_a_world_readable_file(tmp_path: Path) -> None:
     assert _mode(path) == 0o600
 
 
-async def test_wal_and_pragmas_on_every_connection(db: Database) -> None:
+async def test_wal_and_pragmas_on_every_connection(sqlite_db: Database) -> None:
+    db = sqlite_db
     await writes.replace_window(db, "activities", "i1", date(2026, 10, 1), date(2026, 10, 1), [], FETCHED)
     async with db.read() as conn:
         assert (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar() == "wal"
@@ -148,7 +149,8 @@ async def test_open_without_upgrade_refuses_an_unmigrated_file(tmp_path: Path) -
         await Database.open(tmp_path / "fresh.sqlite3", upgrade=False)
 
 
-async def test_reset_deletes_the_file_and_its_companions(db: Database) -> None:
+async def test_reset_deletes_the_file_and_its_companions(sqlite_db: Database) -> None:
+    db = sqlite_db
     await writes.replace_window(db, "activities", "i1", date(2026, 10, 1), date(2026, 10, 1), [], FETCHED)
     path = path_of(db.url)
     await db.close()

@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 from db_factories import FETCHED, activity, event, strava_stub, wellness
 
+from backends import dump
 from intervals_mcp.db import queries, writes
 from intervals_mcp.db.columns import each_day
 from intervals_mcp.db.engine import Database
 from intervals_mcp.db.reader import CacheReader
-from intervals_mcp.db.sqlite import path_of
 from intervals_mcp.db.status import cache_status, merge_day_ranges
 from intervals_mcp.db.writes import WindowChange
 from intervals_mcp.errors import StorageError
@@ -129,9 +129,25 @@ async def test_five_years_of_coverage_is_one_row_per_day(db: Database, reader: C
     assert len(covered) == (end - start).days + 1
 
 
-async def _install_failing_trigger(db: Database, sql: str) -> None:
+async def _install_failing_trigger(db: Database, table: str, when: str = "") -> None:
+    """A trigger that makes every insert into `table` (matching `when`, on NEW) fail."""
+    if db.dialect.name == "sqlite":
+        condition = f"WHEN {when} " if when else ""
+        statements = [
+            f"CREATE TRIGGER fail_{table} BEFORE INSERT ON {table} {condition}"
+            "BEGIN SELECT RAISE(ABORT, 'simulated failure'); END"
+        ]
+    else:
+        condition = f"WHEN ({when}) " if when else ""
+        statements = [
+            f"CREATE FUNCTION fail_{table}() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'simulated failure'; END $$",
+            f"CREATE TRIGGER fail_{table} BEFORE INSERT ON {table} FOR EACH ROW {condition}"
+            f"EXECUTE FUNCTION fail_{table}()",
+        ]
     async with db.write() as conn:
-        await conn.exec_driver_sql(sql)
+        for sql in statements:
+            await conn.exec_driver_sql(sql)
 
 
 async def test_a_failure_while_marking_coverage_writes_nothing_of_the_window(
@@ -139,11 +155,7 @@ async def test_a_failure_while_marking_coverage_writes_nothing_of_the_window(
 ) -> None:
     old = [activity("keep", d(2)), activity("vanish", d(3))]
     await writes.replace_window(db, "activities", "a", OCT1, OCT10, old, FETCHED)
-    await _install_failing_trigger(
-        db,
-        "CREATE TRIGGER fail_coverage BEFORE INSERT ON sync_coverage "
-        "BEGIN SELECT RAISE(ABORT, 'simulated crash'); END",
-    )
+    await _install_failing_trigger(db, "sync_coverage")
     new = [activity("keep", d(2), name="Changed"), activity("new", d(4))]
     with pytest.raises(StorageError):
         await writes.replace_window(db, "activities", "a", OCT1, OCT10, new, LATER)
@@ -158,11 +170,7 @@ async def test_a_failure_while_marking_coverage_writes_nothing_of_the_window(
 async def test_a_row_failing_mid_batch_writes_nothing_of_the_window(
     db: Database, reader: CacheReader
 ) -> None:
-    await _install_failing_trigger(
-        db,
-        "CREATE TRIGGER fail_row BEFORE INSERT ON activities WHEN NEW.id = 'bad' "
-        "BEGIN SELECT RAISE(ABORT, 'simulated constraint'); END",
-    )
+    await _install_failing_trigger(db, "activities", when="NEW.id = 'bad'")
     rows = [activity(f"ok{n}", d(2)) for n in range(5)] + [activity("bad", d(3))]
     with pytest.raises(StorageError):
         await writes.replace_window(db, "activities", "a", OCT1, OCT10, rows, FETCHED)
@@ -297,9 +305,9 @@ async def test_profile_is_stored_without_the_api_key(db: Database, reader: Cache
     assert (row.name, row.timezone, row.key_owner) == ("Alex Rider", "Europe/London", False)
     assert row.payload["sportSettings"][0]["ftp"] == 265
     assert "icu_api_key" not in row.payload
-    path = path_of(db.url)
-    for file in (path, path.with_name(path.name + "-wal")):
-        assert b"must-not-be-stored" not in file.read_bytes()
+    everything = dump(db.url)
+    assert b"Alex Rider" in everything  # the dump does hold what was stored
+    assert b"must-not-be-stored" not in everything
     assert await queries.profile(reader, "nobody") is None
     assert await queries.key_owner(reader) is None
 

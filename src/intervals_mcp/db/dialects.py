@@ -1,8 +1,9 @@
 """Where the cache lives, behind a URL, and what each kind of database needs.
 
 `INTERVALS_MCP_DATABASE_URL` names the cache: `sqlite:///PATH` (the default, a file in the
-per-user data folder) or, for a team server, another database. Everything specific to one kind
-of database sits behind `StorageDialect`, one module per kind (`sqlite.py`); the rest of the
+per-user data folder) or, for a team server, `postgresql://user@host:port/db`. Everything
+specific to one kind of database sits behind `StorageDialect`, one module per kind (`sqlite.py`,
+`postgres.py`); the rest of the
 database layer asks `dialect_for(url)` and never tests the kind itself. Adding a database means
 a new module implementing this protocol, registered in `_DIALECTS`.
 """
@@ -67,6 +68,10 @@ class StorageDialect(Protocol):
     def open_reader(self, url: str, engine: AsyncEngine) -> CacheReader:
         """The reader the tools answer from (see reader.py)."""
 
+    def request_budget(self, url: str, engine: AsyncEngine, key: str, rate: float, burst: int) -> Any:
+        """A request budget shared by every process using this database and `key` (an object
+        with `async acquire() -> float`, see db/budget.py), or None: each process keeps its own."""
+
 
 def as_url(where: str | Path) -> str:
     """A database URL; a bare path names a SQLite file."""
@@ -82,7 +87,7 @@ def dialect_for(url: str) -> StorageDialect:
     if factory is None:
         raise ConfigError(
             f"INTERVALS_MCP_DATABASE_URL {scheme + '://...' if scheme else repr(url)} is not a database "
-            f"this version supports: use {' or '.join(f'{s}://...' for s in _DIALECTS)}."
+            "this version supports: use sqlite:///PATH or postgresql://user@host:port/db."
         )
     return factory()
 
@@ -93,4 +98,14 @@ def _sqlite() -> StorageDialect:
     return SQLITE
 
 
-_DIALECTS: dict[str, Callable[[], StorageDialect]] = {"sqlite": _sqlite}
+def _postgres() -> StorageDialect:
+    from intervals_mcp.db.postgres import POSTGRES
+
+    return POSTGRES
+
+
+_DIALECTS: dict[str, Callable[[], StorageDialect]] = {
+    "sqlite": _sqlite,
+    "postgresql": _postgres,
+    "postgres": _postgres,
+}

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from intervals_mcp.db.reader import CacheReader
 
 # The newest migration in migrations/versions; a test checks it matches Alembic's head.
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0007"
 
 _REPO_ROOT = Path(__file__).resolve().parents[3]
 # Top-level migrations/ in a checkout (also what an editable install sees); a wheel carries
@@ -197,7 +197,7 @@ class Database:
         try:
             async with self.engine.connect() as conn:
                 yield conn
-        except DBAPIError as exc:
+        except (DBAPIError, OSError) as exc:  # OSError: a server that cannot be reached
             raise self.dialect.error(self.url, exc) from exc
 
     @asynccontextmanager
@@ -209,8 +209,12 @@ class Database:
             writer = self.engine.execution_options(**self.dialect.write_options)
             async with writer.begin() as conn:
                 yield conn
-        except DBAPIError as exc:
+        except (DBAPIError, OSError) as exc:
             raise self.dialect.error(self.url, exc) from exc
 
     def size(self) -> int | None:
         return self.dialect.size(self.url)
+
+    def request_budget(self, key: str, rate: float, burst: int) -> Any:
+        """A request budget shared across processes on this database, or None (see dialects.py)."""
+        return self.dialect.request_budget(self.url, self.engine, key, rate, burst)

@@ -17,11 +17,15 @@ from datetime import date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import JSON, BigInteger, DateTime, Index
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
+
+PAYLOAD_TYPE = JSON().with_variant(JSONB(), "postgresql")
+"""JSON text on SQLite, binary JSONB on PostgreSQL (parsed once, indexable)."""
 
 
 def _payload() -> Any:
-    return Field(sa_type=JSON, nullable=False)
+    return Field(sa_type=PAYLOAD_TYPE, nullable=False)
 
 
 def _local(*, nullable: bool = False) -> Any:
@@ -143,4 +147,50 @@ class SyncCoverage(SQLModel, table=True):
     fetched_at: datetime
 
 
-TABLES = (Activity, WellnessDay, Event, ActivityIntervals, AthleteProfile, SyncCoverage)
+class ApiToken(SQLModel, table=True):
+    """A bearer token for streamable HTTP: only its SHA-256 digest is kept, never the token.
+
+    `athletes` is "all" or a comma list of athlete ids the token's requests may read or write.
+    """
+
+    __tablename__: ClassVar[Any] = "api_tokens"
+
+    name: str = Field(primary_key=True)
+    token_hash: str = Field(unique=True)
+    athletes: str
+    created_at: datetime
+
+
+class CacheGeneration(SQLModel, table=True):
+    """One row whose `value` every write transaction bumps (PostgreSQL): the cross-process
+    "someone committed" signal the answer memo keys on. SQLite has `PRAGMA data_version`."""
+
+    __tablename__: ClassVar[Any] = "cache_generation"
+
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    value: int = Field(sa_type=BigInteger)
+
+
+class RequestBudget(SQLModel, table=True):
+    """A token bucket shared by every process using one Intervals.icu key (PostgreSQL): `key`
+    is a digest of the upstream address and the API key (never the key), `tokens` what is left
+    at `updated` (seconds since the epoch, the database's clock)."""
+
+    __tablename__: ClassVar[Any] = "request_budgets"
+
+    key: str = Field(primary_key=True)
+    tokens: float
+    updated: float
+
+
+TABLES = (
+    Activity,
+    WellnessDay,
+    Event,
+    ActivityIntervals,
+    AthleteProfile,
+    SyncCoverage,
+    ApiToken,
+    CacheGeneration,
+    RequestBudget,
+)

@@ -126,7 +126,7 @@ class EngineReader:
         try:
             async with self._engine.connect() as conn:
                 return (await conn.execute(stmt, dict(params))).all()
-        except DBAPIError as exc:
+        except (DBAPIError, OSError) as exc:
             raise self._error(exc) from None
 
     async def generation(self) -> int:

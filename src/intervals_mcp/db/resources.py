@@ -24,7 +24,9 @@ from intervals_mcp.db.columns import JSONDict, activity_columns, event_columns, 
 from intervals_mcp.db.models import (
     Activity,
     ActivityIntervals,
+    ApiToken,
     AthleteProfile,
+    CacheGeneration,
     Event,
     SyncCoverage,
     WellnessDay,
@@ -45,6 +47,8 @@ EVENTS = table_of(Event)
 INTERVALS = table_of(ActivityIntervals)
 PROFILES = table_of(AthleteProfile)
 COVERAGE = table_of(SyncCoverage)
+TOKENS = table_of(ApiToken)
+GENERATION = table_of(CacheGeneration)
 
 
 @dataclass(frozen=True)

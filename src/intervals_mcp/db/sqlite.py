@@ -300,5 +300,8 @@ class SQLiteDialect:
             raise storage_error(path, exc) from None
         return SyncConnectionReader(conn, data_version, lambda exc: storage_error(path, exc))
 
+    def request_budget(self, url: str, engine: Any, key: str, rate: float, burst: int) -> None:
+        return None  # one person's machine: each process keeps the client's own bucket
+
 
 SQLITE = SQLiteDialect()
