@@ -13,11 +13,13 @@ Test-side checks read either database through SQLAlchemy's synchronous engine
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import shutil
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -96,7 +98,9 @@ def postgres_cluster() -> PostgresCluster | None:
 
 
 @contextmanager
-def database(backend: str, tmp_path: Path, cluster: PostgresCluster | None, *, migrated: bool = True) -> Iterator[str]:
+def database(
+    backend: str, tmp_path: Path, cluster: PostgresCluster | None, *, migrated: bool = True
+) -> Iterator[str]:
     """A database URL of `backend` for one test, removed afterwards (SQLite: the test's folder)."""
     if backend == "sqlite":
         path = tmp_path / "cache.sqlite3"
@@ -155,3 +159,46 @@ def dump(url: str) -> bytes:
 
 def backend_of(url: str) -> str:
     return "sqlite" if url.startswith("sqlite") else "postgresql"
+
+
+# --- where a test's cache lives: a SQLite file (Path) or a database URL (str) ------------------
+
+Where = Path | str
+
+
+def sqlite_path(where: Where) -> Path | None:
+    """The SQLite file `where` names, or None for another database."""
+    if isinstance(where, Path):
+        return where
+    return Path(where[len("sqlite:///") :]) if where.startswith("sqlite:///") else None
+
+
+def url_of(where: Where) -> str:
+    path = sqlite_path(where)
+    return f"sqlite:///{path}" if path is not None else str(where)
+
+
+def storage_env(where: Where) -> dict[str, str]:
+    """The environment that points a child `intervals-mcp` at `where`."""
+    path = sqlite_path(where)
+    return {"INTERVALS_MCP_DB": str(path)} if path is not None else {"INTERVALS_MCP_DATABASE_URL": str(where)}
+
+
+def storage_settings(where: Where, spare: Path) -> dict[str, Any]:
+    """Settings fields that point at `where`; on PostgreSQL `db_path` is `spare`, a file that
+    must never appear."""
+    path = sqlite_path(where)
+    return {"db_path": path} if path is not None else {"db_path": spare, "database_url_setting": str(where)}
+
+
+def as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def as_utc(value: Any) -> datetime:
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def as_json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str | bytes) else value

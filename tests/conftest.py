@@ -36,3 +36,11 @@ def database_url(backend: str, tmp_path: Path, postgres: PostgresCluster | None)
     """A database at the current schema for this test, on each backend."""
     with database(backend, tmp_path, postgres) as url:
         yield url
+
+
+@pytest.fixture
+def fresh_database_url(backend: str, tmp_path: Path, postgres: PostgresCluster | None) -> Iterator[str]:
+    """An empty database for this test (no tables yet: the first `intervals-mcp` creates them),
+    on each backend."""
+    with database(backend, tmp_path, postgres, migrated=False) as url:
+        yield url

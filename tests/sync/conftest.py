@@ -1,4 +1,5 @@
-"""Fixtures for the sync tests: the fake Intervals.icu over real HTTP, a real SQLite file."""
+"""Fixtures for the sync tests: the fake Intervals.icu over real HTTP, and a real database on
+each backend (`database_url`: a SQLite file, a PostgreSQL database; see tests/backends.py)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
+from backends import storage_settings
 from intervals_mcp.api.client import IntervalsClient
 from intervals_mcp.api.retry import RetryPolicy
 from intervals_mcp.config import Settings
-from intervals_mcp.db.engine import Database, upgrade_database
+from intervals_mcp.db.engine import Database
 from intervals_mcp.db.reader import CacheReader
 from intervals_mcp.fake import FakeIntervals, FakeStore, generate_athlete
 
@@ -64,19 +66,12 @@ def fake(store: FakeStore) -> Iterator[FakeIntervals]:
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    path = tmp_path / "cache.sqlite3"
-    upgrade_database(path)
-    return path
-
-
-@pytest.fixture
-def settings(fake: FakeIntervals, db_path: Path) -> Settings:
+def settings(fake: FakeIntervals, database_url: str, tmp_path: Path) -> Settings:
     return Settings(
         api_key=SecretStr(API_KEY),
         athlete_id=ATHLETE,
         base_url=fake.base_url,
-        db_path=db_path,
+        **storage_settings(database_url, tmp_path / "never.sqlite3"),
     )
 
 
@@ -86,8 +81,8 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-async def db(db_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(db_path)
+async def db(database_url: str) -> AsyncIterator[Database]:
+    database = await Database.open(database_url)
     try:
         yield database
     finally:

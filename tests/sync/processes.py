@@ -1,17 +1,20 @@
 """Helpers for tests that run the sync as a real child process (kill it, race it, read beside
-it) and then check the cache file against the fake. Used by tests/sync and tests/reliability."""
+it) and then check the cache against the fake. Used by tests/sync and tests/reliability.
+
+`where` is a SQLite file (a Path) or a database URL (PostgreSQL): see tests/backends.py."""
 
 from __future__ import annotations
 
-import json
 import os
-import sqlite3
 import subprocess
 import sys
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from sqlalchemy import text
+
+from backends import Where, as_date, as_json, as_utc, backend_of, storage_env, sync_engine, url_of
 from intervals_mcp.db.resources import SPECS
 from intervals_mcp.fake import FakeIntervals, FakeStore, LoggedRequest
 from intervals_mcp.fake.routes_activities import listed
@@ -24,24 +27,24 @@ READER = Path(__file__).with_name("read_loop.py")
 TABLES = {"activities": "activities", "wellness": "wellness", "events": "events"}
 
 
-def child_env(fake: FakeIntervals, db_path: Path) -> dict[str, str]:
+def child_env(fake: FakeIntervals, where: Where) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("INTERVALS_", "API_KEY", "ATHLETE_ID"))}
     env.update(
         INTERVALS_API_BASE_URL=fake.base_url,
         API_KEY=API_KEY,
         ATHLETE_ID=ATHLETE,
-        INTERVALS_MCP_DB=str(db_path),
         LOG_LEVEL="WARNING",
+        **storage_env(where),
     )
     return env
 
 
-def start_sync(fake: FakeIntervals, db_path: Path, cwd: Path) -> subprocess.Popen[str]:
+def start_sync(fake: FakeIntervals, where: Where, cwd: Path) -> subprocess.Popen[str]:
     """`run_sync` of the fake's whole history in a child process (tests/sync/sync_driver.py)."""
     start, end = store_range(fake.store)
     return subprocess.Popen(
         [sys.executable, str(DRIVER), start.isoformat(), end.isoformat()],
-        env=child_env(fake, db_path),
+        env=child_env(fake, where),
         cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -77,68 +80,61 @@ def expected_by_day(store: FakeStore) -> dict[str, dict[date, dict[str, object]]
     return out
 
 
-def check_consistent(db_path: Path, store: FakeStore) -> int:
-    """Integrity ok, no duplicates, and every covered day holds exactly the fake's records.
-
-    Returns how many covered days were checked.
-    """
-    conn = sqlite3.connect(db_path)
-    try:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+def check_consistent(where: Where, store: FakeStore) -> int:
+    """Integrity ok (SQLite), no duplicates, and every covered day holds exactly the fake's
+    records. Returns how many covered days were checked."""
+    url = url_of(where)
+    with sync_engine(url) as engine, engine.connect() as conn:
+        if backend_of(url) == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
         expected = expected_by_day(store)
         checked = 0
         for resource, table in TABLES.items():
             dupes = conn.execute(
-                f"SELECT athlete_id, id, count(*) FROM {table} GROUP BY athlete_id, id HAVING count(*) > 1"
-            ).fetchall()
+                text(f"SELECT athlete_id, id FROM {table} GROUP BY athlete_id, id HAVING count(*) > 1")
+            ).all()
             assert dupes == []
             covered = [
-                date.fromisoformat(d)
+                as_date(d)
                 for (d,) in conn.execute(
-                    "SELECT day FROM sync_coverage WHERE athlete_id = ? AND resource = ?",
-                    (ATHLETE, resource),
+                    text("SELECT day FROM sync_coverage WHERE athlete_id = :a AND resource = :r"),
+                    {"a": ATHLETE, "r": resource},
                 )
             ]
             cached: dict[date, dict[str, object]] = {}
             for row_id, day, payload in conn.execute(
-                f"SELECT id, local_date, payload FROM {table} WHERE athlete_id = ?", (ATHLETE,)
+                text(f"SELECT id, local_date, payload FROM {table} WHERE athlete_id = :a"), {"a": ATHLETE}
             ):
-                cached.setdefault(date.fromisoformat(day), {})[str(row_id)] = json.loads(payload)
+                cached.setdefault(as_date(day), {})[str(row_id)] = as_json(payload)
             for day in covered:
                 assert cached.get(day, {}) == expected[resource].get(day, {}), (resource, day)
             checked += len(covered)
         return checked
-    finally:
-        conn.close()
 
 
-def windows_left(db_path: Path | None, start: date, end: date) -> int:
-    """How many windows a sync of [start, end] still needs, by the coverage on disk (None: empty)."""
-    conn = sqlite3.connect(db_path or ":memory:")
-    try:
-        total = 0
-        for resource in TABLES:
-            rows = (
-                []
-                if db_path is None
-                else conn.execute(
-                    "SELECT day, fetched_at FROM sync_coverage WHERE resource = ?", (resource,)
-                ).fetchall()
+def covered_at(where: Where, resource: str) -> dict[date, datetime]:
+    """When each covered day of `resource` was fetched, as any reader sees it now."""
+    with sync_engine(url_of(where)) as engine, engine.connect() as conn:
+        found = conn.execute(
+            text("SELECT day, fetched_at FROM sync_coverage WHERE resource = :r"), {"r": resource}
+        )
+        return {as_date(day): as_utc(at) for day, at in found}
+
+
+def windows_left(where: Where | None, start: date, end: date) -> int:
+    """How many windows a sync of [start, end] still needs, by the stored coverage (None: empty)."""
+    total = 0
+    for resource in TABLES:
+        covered = {} if where is None else covered_at(where, resource)
+        total += len(
+            plan_windows(
+                start,
+                end,
+                covered,
+                date.today(),
+                datetime.now(UTC),
+                FreshnessPolicy(),
+                SPECS[resource].window_days,
             )
-            covered = {
-                date.fromisoformat(day): datetime.fromisoformat(at).replace(tzinfo=UTC) for day, at in rows
-            }
-            total += len(
-                plan_windows(
-                    start,
-                    end,
-                    covered,
-                    date.today(),
-                    datetime.now(UTC),
-                    FreshnessPolicy(),
-                    SPECS[resource].window_days,
-                )
-            )
-        return total
-    finally:
-        conn.close()
+        )
+    return total

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -13,8 +12,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import DBAPIError
 
-from intervals_mcp.db.engine import upgrade_database
+from backends import Where
 from intervals_mcp.fake import FakeIntervals, FakeStore, Fault, generate_athlete
 
 from .conftest import API_KEY, ATHLETE
@@ -36,19 +36,19 @@ def slow_fake(real_today_store: FakeStore) -> Iterator[FakeIntervals]:
         yield fake
 
 
-def saved_windows(db_path: Path, start: date, end: date) -> int:
-    """Windows the child has committed so far, read from the file as any reader would."""
+def saved_windows(where: Where, start: date, end: date) -> int:
+    """Windows the child has committed so far, read from the database as any reader would."""
     try:
-        return windows_left(None, start, end) - windows_left(db_path, start, end)
-    except sqlite3.OperationalError:  # the file exists but its tables are not made yet
+        return windows_left(None, start, end) - windows_left(where, start, end)
+    except DBAPIError:  # the database exists but its tables are not made yet
         return 0
 
 
 def wait_for_saved_windows(
-    db_path: Path, start: date, end: date, saved: int, proc: subprocess.Popen[str]
+    where: Where, start: date, end: date, saved: int, proc: subprocess.Popen[str]
 ) -> None:
     deadline = time.monotonic() + 60
-    while not db_path.exists() or saved_windows(db_path, start, end) < saved:
+    while saved_windows(where, start, end) < saved:
         assert proc.poll() is None, "the sync ended before the kill point"
         assert time.monotonic() < deadline
         time.sleep(0.01)
@@ -56,12 +56,12 @@ def wait_for_saved_windows(
 
 @pytest.mark.parametrize("kill_after", [0, 1, 4, 9])
 def test_sigkill_mid_sync_leaves_a_consistent_cache_and_the_next_sync_resumes(
-    slow_fake: FakeIntervals, tmp_path: Path, kill_after: int
+    slow_fake: FakeIntervals, tmp_path: Path, fresh_database_url: str, kill_after: int
 ) -> None:
     """Killed after `kill_after` windows were saved (0: after the first request went out),
     somewhere inside a response or a write. Events hang upstream, so the kill always lands
     mid-sync however slowly this machine runs."""
-    db_path = tmp_path / "cache.sqlite3"
+    db_path = fresh_database_url
     start, end = store_range(slow_fake.store)
     slow_fake.inject(Fault(kind="hang", seconds=30, times=20, path_contains="/events"))
     proc = start_sync(slow_fake, db_path, tmp_path)
@@ -92,8 +92,10 @@ def test_sigkill_mid_sync_leaves_a_consistent_cache_and_the_next_sync_resumes(
     assert len(window_requests(slow_fake.requests[requests_before:])) == still_to_fetch
 
 
-def test_ctrl_c_exits_130_and_says_the_next_sync_resumes(slow_fake: FakeIntervals, tmp_path: Path) -> None:
-    db_path = tmp_path / "cache.sqlite3"
+def test_ctrl_c_exits_130_and_says_the_next_sync_resumes(
+    slow_fake: FakeIntervals, tmp_path: Path, fresh_database_url: str
+) -> None:
+    db_path = fresh_database_url
     # Events hang upstream, so the sync is certainly still running when Ctrl-C comes, however
     # slowly this machine gets to it.
     slow_fake.inject(Fault(kind="hang", seconds=30, times=20, path_contains="/events"))
@@ -111,10 +113,9 @@ def test_ctrl_c_exits_130_and_says_the_next_sync_resumes(slow_fake: FakeInterval
 
 
 def test_reading_while_another_process_syncs_never_meets_a_locked_database(
-    slow_fake: FakeIntervals, tmp_path: Path
+    slow_fake: FakeIntervals, tmp_path: Path, database_url: str
 ) -> None:
-    db_path = tmp_path / "cache.sqlite3"
-    upgrade_database(db_path)
+    db_path = database_url
     stop = tmp_path / "stop"
     reader = subprocess.Popen(
         [sys.executable, str(READER), str(db_path), str(stop)],

@@ -14,6 +14,7 @@ from rich.console import Console
 from intervals_mcp.cli.render import PlainLines, ProgressBar
 from intervals_mcp.cli.runner import SyncRequest, run_status, run_sync
 from intervals_mcp.config import Settings
+from intervals_mcp.db.dialects import dialect_for
 from intervals_mcp.errors import ConfigError
 from intervals_mcp.fake import FakeIntervals
 from intervals_mcp.sync.reports import ProgressEvent
@@ -22,6 +23,10 @@ from .conftest import API_KEY, ATHLETE
 from .helpers import RESOURCES
 
 TODAY = date.today()
+
+
+def describe(url: str) -> str:
+    return dialect_for(url).describe(url)
 
 
 def sync(settings: Settings, since: date, until: date) -> int:
@@ -45,7 +50,7 @@ def test_sync_then_status(
     assert run_status(settings, as_json=True) == 0
     out, err = capsys.readouterr()
     status = json.loads(out)
-    assert status["db_path"] == str(settings.db_path) and status["db_bytes"] > 0
+    assert status["db_path"] == describe(settings.database_url) and status["db_bytes"] > 0
     by_resource = {e["resource"]: e for e in status["resources"] if e["athlete_id"] == ATHLETE}
     assert set(RESOURCES) <= set(by_resource)
     assert by_resource["wellness"]["covered"] == [[since.isoformat(), TODAY.isoformat()]]
@@ -55,6 +60,8 @@ def test_sync_then_status(
     assert run_status(settings, as_json=False) == 0
     out, err = capsys.readouterr()
     assert out == "" and "wellness" in err
+    if settings.database_url_setting:  # PostgreSQL: no SQLite file appeared on the way
+        assert not settings.db_path.exists()
 
 
 def test_wrong_key_fails_with_one_line_and_exit_1(
