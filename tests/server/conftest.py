@@ -1,4 +1,5 @@
-"""Fixtures for the server tests: a real fake Intervals.icu on loopback, a real SQLite file."""
+"""Fixtures for the server tests: a real fake Intervals.icu on loopback, and a real database on
+each backend (`database_url`: a SQLite file, a PostgreSQL database; see tests/backends.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
+from backends import Where, storage_settings
 from intervals_mcp.config import Settings, load_settings
 from intervals_mcp.fake import FakeIntervals, FakeStore, generate_athlete
 
@@ -33,20 +35,22 @@ def fake(athlete_store: FakeStore) -> Iterator[FakeIntervals]:
         yield server
 
 
-def make_settings(fake: FakeIntervals, db_path: Path, key: str = KEY, **extra: Any) -> Settings:
+def make_settings(fake: FakeIntervals, where: Where, key: str = KEY, **extra: Any) -> Settings:
+    """Settings for a server on `where` (a SQLite file, or a database URL)."""
+    spare = (where if isinstance(where, Path) else Path("/nonexistent")).with_name("never.sqlite3")
     return load_settings(
         api_key=SecretStr(key),
         athlete_id=fake.athlete_id,
         base_url=fake.base_url,
-        db_path=db_path,
         tool_retry_seconds=1.5,
+        **storage_settings(where, spare),
         **extra,
     )
 
 
 @pytest.fixture
-def settings(fake: FakeIntervals, tmp_path: Path) -> Settings:
-    return make_settings(fake, tmp_path / "cache.sqlite3")
+def settings(fake: FakeIntervals, database_url: str) -> Settings:
+    return make_settings(fake, database_url)
 
 
 def values(collection: Any) -> Iterable[dict[str, Any]]:

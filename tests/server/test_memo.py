@@ -10,13 +10,13 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import anyio
 import pytest
 from mcp import Client
 
+from backends import storage_env
 from intervals_mcp.config import Settings
 from intervals_mcp.db import writes
 from intervals_mcp.db.engine import Database
@@ -51,8 +51,8 @@ def own_fake(store: FakeStore) -> Iterator[FakeIntervals]:
 
 
 @pytest.fixture
-def own_settings(own_fake: FakeIntervals, tmp_path: Path) -> Settings:
-    return make_settings(own_fake, tmp_path / "cache.sqlite3")
+def own_settings(own_fake: FakeIntervals, database_url: str) -> Settings:
+    return make_settings(own_fake, database_url)
 
 
 @asynccontextmanager
@@ -147,7 +147,7 @@ async def test_another_process_syncing_the_file_shows_in_the_next_answer(
             "API_KEY": KEY,
             "ATHLETE_ID": own_fake.athlete_id,
             "INTERVALS_API_BASE_URL": own_fake.base_url,
-            "INTERVALS_MCP_DB": str(own_settings.db_path),
+            **storage_env(own_settings.database_url),
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         }
         done = await anyio.run_process(
@@ -179,7 +179,7 @@ async def test_another_connection_writing_the_file_shows_in_the_next_answer(
             await ask(c, "get_events", {})
             if event is not None:
                 await ask(c, "get_event_by_id", {"event_id": event["id"]})
-        other = await Database.open(own_settings.db_path)
+        other = await Database.open(own_settings.database_url)
         try:
             edited = {**activity, "name": "Written by another connection"}
             await writes.upsert_records(other, "activities", own_fake.athlete_id, [edited], datetime.now(UTC))

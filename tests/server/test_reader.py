@@ -14,7 +14,6 @@ import anyio
 import pytest
 from sqlalchemy import literal, select
 
-from intervals_mcp.config import Settings
 from intervals_mcp.db import queries, writes
 from intervals_mcp.db.engine import Database
 from intervals_mcp.db.reader import CacheReader, EngineReader
@@ -24,15 +23,35 @@ from intervals_mcp.sync.bulk import sync_history
 from intervals_mcp.sync.factory import Services
 from intervals_mcp.sync.memo import GenerationMemo
 
-from .conftest import TODAY, values
+from .conftest import TODAY, make_settings, values
+
+# Another process committing through intervals-mcp's own write path (as `intervals-mcp sync`).
+OTHER_WRITER = """
+import asyncio, sys
+from datetime import UTC, date, datetime
+from intervals_mcp.db import writes
+from intervals_mcp.db.engine import Database
+
+async def main(url, day, ctl):
+    db = await Database.open(url)
+    try:
+        payload = {"id": day, "ctl": float(ctl)}
+        await writes.replace_window(db, "wellness", "i1", date.fromisoformat(day),
+                                    date.fromisoformat(day), [payload], datetime.now(UTC))
+    finally:
+        await db.close()
+
+asyncio.run(main(*sys.argv[1:]))
+"""
 
 pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
-async def filled(settings: Settings) -> AsyncIterator[Services]:
-    """A real cache file holding a year of the fake athlete, some intervals and the profile."""
-    services = await Services.open(settings)
+async def filled(fake: FakeIntervals, tmp_path: Path) -> AsyncIterator[Services]:
+    """A real cache file holding a year of the fake athlete, some intervals and the profile
+    (SQLite: the one database with two kinds of reader)."""
+    services = await Services.open(make_settings(fake, tmp_path / "cache.sqlite3"))
     try:
         athlete = await services.athlete(interactive=False)
         start, end = TODAY - timedelta(days=365), TODAY + timedelta(days=30)
@@ -50,6 +69,7 @@ async def filled(settings: Settings) -> AsyncIterator[Services]:
 def _engine_reader(db: Database) -> CacheReader:
     path = path_of(db.url)
     return EngineReader(db.engine, select(literal(0)), lambda exc: storage_error(path, exc))
+
 
 
 async def test_both_readers_return_the_same_rows(filled: Services, fake: FakeIntervals) -> None:
@@ -92,9 +112,8 @@ async def test_both_readers_return_the_same_rows(filled: Services, fake: FakeInt
     assert await queries.record(fast, "activities", "i999", everything[0].id) is None  # another athlete's
 
 
-async def test_generation_moves_with_commits_in_this_process_and_another(tmp_path: Path) -> None:
-    path = tmp_path / "cache.sqlite3"
-    db = await Database.open(path)
+async def test_generation_moves_with_commits_in_this_process_and_another(database_url: str) -> None:
+    db = await Database.open(database_url)
     reader = db.open_reader()
     try:
         seen = await reader.generation()
@@ -104,29 +123,32 @@ async def test_generation_moves_with_commits_in_this_process_and_another(tmp_pat
         await writes.replace_window(db, "wellness", "i1", day, day, [payload], datetime.now(UTC))
         assert await reader.generation() != seen
         seen = await reader.generation()
-        # Another process commits to the same file (as `intervals-mcp sync` would).
-        script = (
-            "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
-            "c.execute(\"UPDATE wellness SET payload = json_set(payload, '$.ctl', 51.0), "
-            "payload_hash = 'x'\"); c.commit()"
-        )
-        await anyio.run_process([sys.executable, "-c", script, str(path)], check=True)
+        await queries.coverage(reader, "i1", "wellness", day, day)
+        assert await reader.generation() == seen
+        # Another process commits to the same database (as `intervals-mcp sync` would).
+        other_process = [sys.executable, "-c", OTHER_WRITER, database_url, str(day), "51"]
+        await anyio.run_process(other_process, check=True)
         assert await reader.generation() != seen
         assert (await queries.records_in(reader, "wellness", "i1", day, day))[0].payload["ctl"] == 51.0
+        if db.dialect.name == "sqlite":  # any connection's commit, even outside intervals-mcp
+            seen = await reader.generation()
+            with sqlite3.connect(path_of(database_url)) as other:
+                other.execute("UPDATE wellness SET payload_hash = 'x'")
+            assert await reader.generation() != seen
     finally:
         await reader.aclose()
         await db.close()
 
 
-async def test_memo_forgets_on_commit_and_never_stores_a_raced_value(tmp_path: Path) -> None:
-    path = tmp_path / "cache.sqlite3"
-    db = await Database.open(path)
+async def test_memo_forgets_on_commit_and_never_stores_a_raced_value(database_url: str) -> None:
+    db = await Database.open(database_url)
+    other = await Database.open(database_url)  # another connection pool, as another process has
     reader = db.open_reader()
     memo = GenerationMemo(reader.generation)
 
-    async def write(ctl: float) -> None:
+    async def write(ctl: float, on: Database = db) -> None:
         day = {"id": str(TODAY), "ctl": ctl}
-        await writes.replace_window(db, "wellness", "i1", TODAY, TODAY, [day], datetime.now(UTC))
+        await writes.replace_window(on, "wellness", "i1", TODAY, TODAY, [day], datetime.now(UTC))
 
     async def ctl() -> float:
         return float((await queries.records_in(reader, "wellness", "i1", TODAY, TODAY))[0].payload["ctl"])
@@ -141,11 +163,7 @@ async def test_memo_forgets_on_commit_and_never_stores_a_raced_value(tmp_path: P
         async def read_while_another_writes() -> float:
             value = await ctl()
             # a commit by another connection lands while the value is being computed
-            with sqlite3.connect(path) as other:
-                other.execute(
-                    "UPDATE wellness SET payload = json_set(payload, '$.ctl', payload ->> '$.ctl' + 1),"
-                    " payload_hash = payload_hash || '+'"
-                )
+            await write(value + 1, other)
             return value
 
         assert await memo.get("raced", read_while_another_writes) == 2.0
@@ -158,3 +176,4 @@ async def test_memo_forgets_on_commit_and_never_stores_a_raced_value(tmp_path: P
     finally:
         await reader.aclose()
         await db.close()
+        await other.close()

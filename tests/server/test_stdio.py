@@ -12,6 +12,8 @@ import pytest
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
+from backends import Where, sqlite_path, storage_env
+from intervals_mcp.db.dialects import dialect_for
 from intervals_mcp.fake import FakeIntervals
 from intervals_mcp.server.tools import TOOLS
 
@@ -20,12 +22,12 @@ from .conftest import KEY, TODAY, text_of
 pytestmark = pytest.mark.anyio
 
 
-def params(fake: FakeIntervals, db: Path) -> StdioServerParameters:
+def params(fake: FakeIntervals, db: Where) -> StdioServerParameters:
     env = {
         "API_KEY": KEY,
         "ATHLETE_ID": fake.athlete_id,
         "INTERVALS_API_BASE_URL": fake.base_url,
-        "INTERVALS_MCP_DB": str(db),
+        **storage_env(db),
         "LOG_LEVEL": "INFO",
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
     }
@@ -34,14 +36,17 @@ def params(fake: FakeIntervals, db: Path) -> StdioServerParameters:
     )
 
 
-async def test_stdio_serves_from_the_cache_across_restarts(fake: FakeIntervals, tmp_path: Path) -> None:
-    db = tmp_path / "cache.sqlite3"
+async def test_stdio_serves_from_the_cache_across_restarts(
+    fake: FakeIntervals, fresh_database_url: str
+) -> None:
+    db = fresh_database_url
+    dialect = dialect_for(db)
     month = {"start_date": str(TODAY - timedelta(days=30)), "end_date": str(TODAY)}
     async with stdio_client(params(fake, db)) as (r, w), ClientSession(r, w) as s:
         init = await s.initialize()
         assert init.server_info.name == "intervals-mcp"
         assert len(fake.requests) == 0, "no network I/O at startup"
-        assert not db.exists(), "no database work before the first tool call"
+        assert not dialect.exists(db), "no database work before the first tool call"
         tools = await s.list_tools()
         assert [t.name for t in tools.tools] == [spec.name for spec in TOOLS]
         first = await s.call_tool("get_activities", month)
@@ -52,7 +57,9 @@ async def test_stdio_serves_from_the_cache_across_restarts(fake: FakeIntervals, 
         again = await s.call_tool("get_activities", month)
         assert "cached at" in text_of(again)
         assert len(fake.requests) == upstream
-    assert db.exists() and (db.stat().st_mode & 0o777) == 0o600
+    assert dialect.exists(db)
+    path = sqlite_path(db)
+    assert path is None or (path.stat().st_mode & 0o777) == 0o600
 
     async with stdio_client(params(fake, db)) as (r, w), ClientSession(r, w) as s:
         await s.initialize()
