@@ -1,7 +1,9 @@
 """The process scenarios, as functions that run them and return what happened: syncs SIGKILLed
 at seeded random points, a server SIGKILLed mid-call and restarted, a sync process beside a
-serving one, two servers on one file. tests/reliability/ asserts on what they return;
-benchmarks/fault_scenarios/process.py prints it.
+serving one, two servers (and a sync) on one cache. tests/reliability/ asserts on what they
+return; benchmarks/fault_scenarios/process.py prints it.
+
+Each runs on a SQLite file or on a PostgreSQL database (`Where`, see tests/backends.py).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,7 @@ from mcp.client.stdio import stdio_client
 from mcp.types import CallToolResult
 from pydantic import SecretStr
 
+from backends import PostgresCluster, Where, backend_of, storage_settings, sync_engine, url_of
 from intervals_mcp.cli.runner import SyncRequest, run_sync
 from intervals_mcp.config import load_settings
 from intervals_mcp.db.engine import upgrade_database
@@ -72,9 +75,9 @@ class Forker:
         assert line and line[0] == word, f"sync forker said {line!r}: see {self._log.name}"
         return line[1:]
 
-    def start(self, db_path: Path, since: date, until: date) -> int:
+    def start(self, db: Where, since: date, until: date) -> int:
         assert self.proc.stdin is not None
-        self.proc.stdin.write(f"{db_path} {since} {until}\n")
+        self.proc.stdin.write(f"{db} {since} {until}\n")
         self.proc.stdin.flush()
         return int(self._line("pid")[0])
 
@@ -105,11 +108,11 @@ def wait_for_child_requests(fake: FakeIntervals, n: int, pid: int) -> None:
         time.sleep(0.005)
 
 
-def resume(fake: FakeIntervals, db_path: Path) -> int:
+def resume(fake: FakeIntervals, db: Where, spare: Path) -> int:
     """The next sync, in this process (`run_sync`, as `intervals-mcp sync` calls it)."""
     start, end = store_range(fake.store)
     settings = load_settings(
-        api_key=SecretStr(API_KEY), athlete_id=ATHLETE, base_url=fake.base_url, db_path=db_path
+        api_key=SecretStr(API_KEY), athlete_id=ATHLETE, base_url=fake.base_url, **storage_settings(db, spare)
     )
     request = SyncRequest(
         athlete_id=ATHLETE, since=str(start), days=None, until=str(end), resources=RESOURCES
@@ -117,16 +120,36 @@ def resume(fake: FakeIntervals, db_path: Path) -> int:
     return run_sync(settings, request)
 
 
-def copy_db(template: Path, to: Path) -> None:
-    """A fresh cache at the head revision (Alembic itself is not safe to run in two threads)."""
-    with closing(sqlite3.connect(template)) as src, closing(sqlite3.connect(to)) as dst:
-        src.backup(dst)
+@dataclass
+class Caches:
+    """Fresh caches at the head revision, as a first `serve` or `sync` leaves them: copies of one
+    migrated SQLite file (Alembic itself is not safe to run in two threads), or new PostgreSQL
+    databases from the cluster's migrated template (dropped by `discard`)."""
+
+    workdir: Path
+    cluster: PostgresCluster | None = None
+    _template: Path | None = field(default=None, init=False)
+
+    def fresh(self, name: str) -> Where:
+        if self.cluster is not None:
+            return self.cluster.create()
+        if self._template is None:
+            self._template = self.workdir / "empty.sqlite3"
+            upgrade_database(self._template)
+        path = self.workdir / f"{name}.sqlite3"
+        with closing(sqlite3.connect(self._template)) as src, closing(sqlite3.connect(path)) as dst:
+            src.backup(dst)
+        return path
+
+    def discard(self, db: Where) -> None:
+        if self.cluster is not None:
+            self.cluster.drop(url_of(db))
 
 
 Lane = tuple[FakeIntervals, FakeIntervals]
 
 
-def kill_lane(lane: Lane, seed: int, kills_wanted: int, template: Path, workdir: Path) -> list[str]:
+def kill_lane(lane: Lane, seed: int, kills_wanted: int, caches: Caches, workdir: Path) -> list[str]:
     """SIGKILL `kills_wanted` syncs, each at a seeded random point; check the cache after each
     kill, then resume and check again. Returns one line per kill.
 
@@ -146,8 +169,7 @@ def kill_lane(lane: Lane, seed: int, kills_wanted: int, template: Path, workdir:
         for attempt in range(kills_wanted + 10):
             if len(kills) == kills_wanted:
                 break
-            db_path = workdir / f"kill-{attempt}.sqlite3"
-            copy_db(template, db_path)  # as a first `serve` or `sync` leaves it
+            db_path = caches.fresh(f"{workdir.name}-kill-{attempt}")
             after, pause = kill_point(rng, windows)
             fake.clear_log()
             pid = forker.start(db_path, start, end)
@@ -158,13 +180,15 @@ def kill_lane(lane: Lane, seed: int, kills_wanted: int, template: Path, workdir:
                 os.kill(pid, signal.SIGKILL)
             code = forker.wait(pid)
             if code == 0:
+                caches.discard(db_path)
                 continue  # it finished inside the pause: not a kill, draw another point
             assert code == -signal.SIGKILL, f"the sync failed ({code}): see {workdir}/forker.log"
 
+            assert integrity(db_path) == "ok"
             saved = check_consistent(db_path, fake.store)
             left = windows_left(db_path, start, end)
             resume_fake.clear_log()
-            assert resume(resume_fake, db_path) == 0
+            assert resume(resume_fake, db_path, workdir / "never.sqlite3") == 0
             assert check_consistent(db_path, resume_fake.store) == all_days
             assert len(window_requests(resume_fake.requests)) == left, (
                 f"the next sync fetches exactly the {left} windows not yet saved, not "
@@ -174,20 +198,24 @@ def kill_lane(lane: Lane, seed: int, kills_wanted: int, template: Path, workdir:
                 f"{windows}-window sync killed at request {after} + {pause * 1000:.0f} ms: "
                 f"{saved} days saved, {left} windows left"
             )
+            caches.discard(db_path)
     finally:
         forker.close()
     return kills
 
 
-def kill_syncs(lanes: list[Lane], workdir: Path, kills: int, seed: int) -> list[str]:
-    """`kills` SIGKILLs split over the lanes, run at once (each lane its own fakes and cache
-    files): the time goes in waiting on the paced requests, so lanes add up to less."""
+def kill_syncs(
+    lanes: list[Lane], workdir: Path, kills: int, seed: int, cluster: PostgresCluster | None = None
+) -> list[str]:
+    """`kills` SIGKILLs split over the lanes, run at once (each lane its own fakes and caches):
+    the time goes in waiting on the paced requests, so lanes add up to less. On `cluster`'s
+    PostgreSQL when given, else on SQLite files."""
     per_lane = -(-kills // len(lanes))
-    template = workdir / "empty.sqlite3"
-    upgrade_database(template)
+    caches = Caches(workdir, cluster)
+    caches.fresh("warm-up")  # migrate the template before the lanes run
     with ThreadPoolExecutor(len(lanes)) as pool:
         running = [
-            pool.submit(kill_lane, lane, seed + i, per_lane, template, workdir / f"lane-{i}")
+            pool.submit(kill_lane, lane, seed + i, per_lane, caches, workdir / f"lane-{i}")
             for i, lane in enumerate(lanes)
         ]
         return [line for lane in running for line in lane.result()]
@@ -200,18 +228,34 @@ def kill_syncs(lanes: list[Lane], workdir: Path, kills: int, seed: int) -> list[
 class ServerKill:
     primed: CallToolResult  # the month, answered before the kill
     closed: MCPError | None  # what the client got for the call the kill cut short
-    integrity: str  # PRAGMA integrity_check right after the kill
+    integrity: str  # PRAGMA integrity_check (PostgreSQL: amcheck of every index) right after the kill
     down: CallToolResult  # a restarted server's answer with upstream answering 503
     slow: CallToolResult  # ... and with upstream hanging
 
 
-def integrity(db: Path) -> str:
-    with closing(sqlite3.connect(db)) as conn:
-        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+_INDEXES = """
+SELECT c.oid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = c.relam
+WHERE n.nspname = current_schema() AND am.amname = 'btree'
+"""
+
+
+def integrity(db: Where) -> str:
+    """"ok", or what is wrong: SQLite's `PRAGMA integrity_check`; on PostgreSQL, amcheck's
+    `bt_index_check` over every index of the cache (each must agree with its table's pages)."""
+    url = url_of(db)
+    with sync_engine(url) as engine, engine.begin() as conn:
+        if backend_of(url) == "sqlite":
+            return str(conn.exec_driver_sql("PRAGMA integrity_check").scalar())
+        conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS amcheck")
+        indexes = [oid for (oid,) in conn.exec_driver_sql(_INDEXES)]
+        for oid in indexes:
+            conn.exec_driver_sql(f"SELECT bt_index_check({oid}, true)")
+        return "ok" if indexes else "no index to check"
 
 
 async def restarted_answer(
-    fake: FakeIntervals, db: Path, month: dict[str, str], env: dict[str, str]
+    fake: FakeIntervals, db: Where, month: dict[str, str], env: dict[str, str]
 ) -> CallToolResult:
     """A new server process on the same cache, asked to refresh the month."""
     async with stdio_client(serve_params(fake, db, **env)) as (r, w), ClientSession(r, w) as s:
@@ -220,7 +264,7 @@ async def restarted_answer(
             return await s.call_tool("get_activities", {**month, "refresh": True})
 
 
-async def kill_server_mid_call(fake: FakeIntervals, db: Path) -> ServerKill:
+async def kill_server_mid_call(fake: FakeIntervals, db: Where) -> ServerKill:
     """Prime the month, SIGKILL the server while its refresh waits on a hanging upstream, then
     ask two restarted servers (upstream down, upstream hanging) for the month again."""
     today = fake.store.today
@@ -271,7 +315,7 @@ def with_refresh(calls: list[Call], every: int) -> list[Call]:
     return out
 
 
-def start_cli_sync(fake: FakeIntervals, db: Path, cwd: Path) -> subprocess.Popen[str]:
+def start_cli_sync(fake: FakeIntervals, db: Where, cwd: Path) -> subprocess.Popen[str]:
     """`intervals-mcp sync` of the fake's whole history, as a person runs it."""
     start, end = store_range(fake.store)
     return subprocess.Popen(
@@ -308,7 +352,7 @@ class SyncOverlap:
 
 
 async def calls_during_sync(
-    fake: FakeIntervals, db: Path, cwd: Path, calls: int = 200, refresh_every: int = 8
+    fake: FakeIntervals, db: Where, cwd: Path, calls: int = 200, refresh_every: int = 8
 ) -> SyncOverlap:
     """`calls` tool calls over one stdio session, started once `intervals-mcp sync` is fetching."""
     mix = with_refresh(call_mix(fake.store), every=refresh_every)
@@ -334,21 +378,33 @@ class TwoServers:
     failures: list[CallFailure]
     answered: list[int]
     seconds: float
+    sync_code: int | None = None  # the sync beside them, when one ran
+    sync_err: str = ""
+    during_sync: int = 0  # calls answered while the sync process was still running
 
 
 async def two_servers(
-    fake: FakeIntervals, db: Path, calls_each: int = 50, refresh_every: int = 3
+    fake: FakeIntervals,
+    db: Where,
+    calls_each: int = 50,
+    refresh_every: int = 3,
+    *,
+    sync_from: Path | None = None,
 ) -> TwoServers:
-    """Two stdio servers on one cache file, each answering `calls_each` calls at the same time;
-    every `refresh_every`-th call refreshes (and so writes)."""
+    """Two stdio servers on one cache, each answering `calls_each` calls at the same time;
+    every `refresh_every`-th call refreshes (and so writes). With `sync_from` (a working
+    directory), `intervals-mcp sync` of the whole history writes beside them from the start."""
     mix = with_refresh(call_mix(fake.store), every=refresh_every)
     failures: list[CallFailure] = []
     answered = [0, 0]
+    during = [0]
+    sync: subprocess.Popen[str] | None = None
 
     async def serve_calls(index: int, session: ClientSession) -> None:
         for i in range(calls_each):
             await timed_call(session, mix[(i + index) % len(mix)], failures)
             answered[index] += 1
+            during[0] += sync is not None and sync.poll() is None
 
     async with (
         stdio_client(serve_params(fake, db)) as (r1, w1),
@@ -359,9 +415,21 @@ async def two_servers(
         await one.initialize()
         await two.initialize()
         started = time.monotonic()
-        async with anyio.create_task_group() as tg:
-            tg.start_soon(serve_calls, 0, one)
-            tg.start_soon(serve_calls, 1, two)
+        try:
+            if sync_from is not None:
+                sync = start_cli_sync(fake, db, sync_from)
+                await anyio.to_thread.run_sync(wait_until_fetching, fake, sync)
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(serve_calls, 0, one)
+                tg.start_soon(serve_calls, 1, two)
+            if sync is not None:
+                running = sync
+                _, sync_err = await anyio.to_thread.run_sync(lambda: running.communicate(timeout=120))
+                return TwoServers(failures, answered, time.monotonic() - started, sync.returncode,
+                                  sync_err, during[0])  # fmt: skip
+        finally:
+            if sync is not None and sync.poll() is None:
+                sync.kill()
     return TwoServers(failures, answered, time.monotonic() - started)
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import anyio
 from mcp import ClientSession, StdioServerParameters
 
+from backends import Where, storage_env
 from intervals_mcp.fake import FakeIntervals, FakeStore, generate_athlete
 from server.test_stdio import params
 from sync.helpers import API_KEY, ATHLETE, clone
@@ -44,7 +45,7 @@ def recent_athlete(years: int = 1, seed: int = 23) -> FakeStore:
     return generate_athlete(seed=seed, years=years, today=date.today(), athlete_id=ATHLETE)
 
 
-def serve_params(fake: FakeIntervals, db: Path, **env: str) -> StdioServerParameters:
+def serve_params(fake: FakeIntervals, db: Where, **env: str) -> StdioServerParameters:
     """`python -m intervals_mcp serve` as tests/server/test_stdio.py runs it, quieter, plus `env`."""
     p = params(fake, db)
     assert p.env is not None
@@ -52,13 +53,14 @@ def serve_params(fake: FakeIntervals, db: Path, **env: str) -> StdioServerParame
     return p
 
 
-def server_pid(db: Path, timeout: float = 5.0) -> int:
-    """The pid of this process's `serve` child that uses the cache file `db`.
+def server_pid(db: Where, timeout: float = 5.0) -> int:
+    """The pid of this process's `serve` child that uses the cache `db`.
 
     stdio_client does not expose its child, so find it in /proc: our child, with
-    INTERVALS_MCP_DB=db in its environment.
+    INTERVALS_MCP_DB=db (or INTERVALS_MCP_DATABASE_URL=db) in its environment.
     """
-    wanted = f"INTERVALS_MCP_DB={db}".encode()
+    [(name, value)] = storage_env(db).items()
+    wanted = f"{name}={value}".encode()
     me = str(os.getpid())
     deadline = time.monotonic() + timeout
     while True:
@@ -211,7 +213,7 @@ class LoadReport:
 
 async def run_load(
     fake: FakeIntervals,
-    db: Path,
+    db: Where,
     calls: Sequence[Call],
     *,
     sequential_n: int = 1000,

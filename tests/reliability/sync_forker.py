@@ -4,7 +4,8 @@ without paying twenty interpreter starts (~1.5 s each with the imports and Alemb
 Each child is a real process running tests/sync/sync_driver.py's `main` (settings from the
 environment, like `intervals-mcp sync`), with its own SQLite connections: the parent opens none.
 
-Protocol, one line each way: the test writes "DB_PATH SINCE UNTIL"; this answers "pid PID" as
+Protocol, one line each way: the test writes "DB SINCE UNTIL" (DB: a SQLite file, or a database
+URL); this answers "pid PID" as
 soon as the child exists, then "exit PID CODE" when it ends (CODE < 0: killed by signal -CODE).
 Children never write to stdout (it carries this protocol); their stderr is this process's.
 """
@@ -21,10 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync"))
 from sync_driver import main as sync_main
 
 
-def child(db_path: str, since: str, until: str) -> int:
+def child(db: str, since: str, until: str) -> int:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
-    os.environ["INTERVALS_MCP_DB"] = db_path
+    os.environ["INTERVALS_MCP_DATABASE_URL" if "://" in db else "INTERVALS_MCP_DB"] = db
     try:
         return sync_main(["sync_driver", since, until])
     except BaseException:

@@ -1,8 +1,10 @@
-"""Several processes on one cache file: `intervals-mcp sync` writing while a stdio server answers
-200 tool calls, and two stdio servers answering interleaved calls whose refreshes both write.
+"""Several processes on one cache: `intervals-mcp sync` writing while a stdio server answers
+200 tool calls, and two stdio servers answering interleaved calls whose refreshes write while a
+sync process writes the whole history beside them. On a SQLite file and on PostgreSQL, each
+starting from an empty database (the processes race to create it).
 
-No call may fail or mention "database is locked", the sync must succeed, and afterwards every
-day the cache marks covered must hold exactly the fake's records (nothing lost, nothing doubled).
+No call may fail or mention a lock, the sync must succeed, and afterwards every day the cache
+marks covered must hold exactly the fake's records (nothing lost, nothing doubled).
 """
 
 from __future__ import annotations
@@ -29,9 +31,9 @@ def fake() -> Iterator[FakeIntervals]:
 
 
 async def test_server_answers_200_calls_while_a_sync_process_writes(
-    fake: FakeIntervals, tmp_path: Path
+    fake: FakeIntervals, tmp_path: Path, fresh_database_url: str
 ) -> None:
-    db = tmp_path / "cache.sqlite3"
+    db = fresh_database_url
     seen = await calls_during_sync(fake, db, tmp_path, calls=200, refresh_every=8)
     print(f"{seen.calls} calls, {seen.during_sync} of them answered while the sync process ran")
     assert seen.failures == [], seen.failures[:3]
@@ -41,13 +43,16 @@ async def test_server_answers_200_calls_while_a_sync_process_writes(
     assert check_consistent(db, fake.store) >= covered_days(fake)
 
 
-async def test_two_servers_on_one_cache_answer_interleaved_calls_and_writes(
-    fake: FakeIntervals, tmp_path: Path
+async def test_two_servers_and_a_sync_on_one_cache_answer_interleaved_calls_and_leave_no_duplicate(
+    fake: FakeIntervals, tmp_path: Path, fresh_database_url: str
 ) -> None:
-    db = tmp_path / "cache.sqlite3"
-    fake.latency = 0.01
-    seen = await two_servers(fake, db, calls_each=50, refresh_every=3)
-    print(f"two servers answered {sum(seen.answered)} calls in {seen.seconds:.1f} s")
+    db = fresh_database_url
+    seen = await two_servers(fake, db, calls_each=50, refresh_every=3, sync_from=tmp_path)
+    print(f"two servers answered {sum(seen.answered)} calls in {seen.seconds:.1f} s, "
+          f"{seen.during_sync} of them while the sync ran")  # fmt: skip
     assert seen.failures == [], seen.failures[:3]
     assert seen.answered == [50, 50]
-    assert check_consistent(db, fake.store) > 0
+    assert seen.sync_code == 0, seen.sync_err
+    assert "lock" not in seen.sync_err.lower()
+    assert seen.during_sync >= 10, "the calls and the sync did not overlap: the test proved nothing"
+    assert check_consistent(db, fake.store) >= covered_days(fake)

@@ -1,7 +1,9 @@
-"""Processes killed at bad moments: a sync SIGKILLed at 20 seeded random points, and a stdio
-server SIGKILLed while a tool call waits on a slow Intervals.icu.
+"""Processes killed at bad moments: a sync SIGKILLed at 20 seeded random points (10 on
+PostgreSQL), and a stdio server SIGKILLed while a tool call waits on a slow Intervals.icu; on a
+SQLite file and on PostgreSQL.
 
-After every kill the cache file must pass `PRAGMA integrity_check`, hold no duplicate rows, and
+After every kill the cache must pass its integrity check (`PRAGMA integrity_check`; amcheck of
+every index on PostgreSQL), hold no duplicate rows, and
 every day it marks covered must hold exactly the fake's records; the next sync must complete
 and fetch exactly the windows that were not saved (all checked inside `kill_lane`); a
 restarted server must answer from the cache, with a note, when upstream is down or hanging.
@@ -15,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from backends import SKIP_REASON, PostgresCluster
 from intervals_mcp.fake import FakeIntervals
 
 from .process_scenarios import Lane, kill_server_mid_call, kill_syncs
@@ -22,7 +25,7 @@ from .stdio_support import API_KEY, clone, recent_athlete, text_of
 
 pytestmark = pytest.mark.slow
 
-KILLS = 20
+KILLS = {"sqlite": 20, "postgresql": 10}
 SEED = 20261124
 
 
@@ -42,17 +45,20 @@ def lanes() -> Iterator[list[Lane]]:
 
 
 def test_sync_sigkilled_at_random_points_always_leaves_a_consistent_cache(
-    lanes: list[Lane], tmp_path: Path
+    lanes: list[Lane], tmp_path: Path, backend: str, postgres: PostgresCluster | None
 ) -> None:
-    kills = kill_syncs(lanes, tmp_path, KILLS, SEED)
+    if backend == "postgresql" and postgres is None:
+        pytest.skip(SKIP_REASON)
+    cluster = postgres if backend == "postgresql" else None
+    kills = kill_syncs(lanes, tmp_path, KILLS[backend], SEED, cluster)
     print(f"{len(kills)} SIGKILLs:", *kills, sep="\n  ")
-    assert len(kills) >= KILLS
+    assert len(kills) >= KILLS[backend]
 
 
 @pytest.mark.anyio
-async def test_server_sigkilled_mid_call_serves_the_cache_after_restart(tmp_path: Path) -> None:
+async def test_server_sigkilled_mid_call_serves_the_cache_after_restart(fresh_database_url: str) -> None:
     with FakeIntervals(clone(recent_athlete()), api_key=API_KEY, latency=0.0, rate_limit=None) as fake:
-        seen = await kill_server_mid_call(fake, tmp_path / "cache.sqlite3")
+        seen = await kill_server_mid_call(fake, fresh_database_url)
     assert not seen.primed.is_error, text_of(seen.primed)
     before = seen.primed.structured_content
     assert before and before["activities"]
