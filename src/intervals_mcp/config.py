@@ -111,6 +111,10 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("INTERVALS_MCP_DATABASE_URL")
     )
     log_level: LogLevel = Field(default="WARNING", validation_alias=AliasChoices("LOG_LEVEL"))
+    # Host names a reverse proxy forwards to streamable HTTP (comma list, `name` or `name:port`).
+    allowed_hosts_setting: str | None = Field(
+        default=None, validation_alias=AliasChoices("INTERVALS_MCP_ALLOWED_HOSTS")
+    )
 
     # Freshness policy (see README, "Freshness"): recent and future windows go stale fast,
     # settled history slowly.
@@ -165,6 +169,11 @@ class Settings(BaseSettings):
         """Where the cache lives: INTERVALS_MCP_DATABASE_URL, else `sqlite:///` + db_path."""
         given = (self.database_url_setting or "").strip()
         return given or f"sqlite:///{self.db_path}"
+
+    @property
+    def allowed_hosts(self) -> tuple[str, ...]:
+        """INTERVALS_MCP_ALLOWED_HOSTS as a list of names (each `name` or `name:port`)."""
+        return tuple(h.strip() for h in (self.allowed_hosts_setting or "").split(",") if h.strip())
 
     def require_credentials(self) -> tuple[SecretStr, str]:
         """The key and athlete id, or a ConfigError naming the variable and where to get it."""

@@ -211,3 +211,37 @@ async def test_two_processes_worth_of_writers_share_the_file(db_path: Path) -> N
     finally:
         await first.close()
         await second.close()
+
+
+async def test_a_second_open_in_one_process_keeps_the_first_ones_view_of_other_processes(
+    db_path: Path,
+) -> None:
+    """Opening the cache again in one process (the token check and the tools each hold one)
+    must not drop the SQLite locks of connections already open: else another process, seeing
+    itself alone, deletes the WAL on close and the first connections keep reading a stale one."""
+    first = await Database.open(db_path)
+    day = date(2026, 1, 1)
+    try:
+        await writes.replace_window(first, "wellness", "i1", day, day, [{"id": "2026-01-01"}], FETCHED)
+        reader = first.open_reader()
+        assert len(await queries.records_in(reader, "wellness", "i1", day, day)) == 1
+        second = await Database.open(db_path)
+        await second.close()
+        script = (
+            "import asyncio, sys\n"
+            "from datetime import date\n"
+            "from intervals_mcp.db import writes\n"
+            "from intervals_mcp.db.engine import Database\n"
+            "async def main():\n"
+            "    db = await Database.open(sys.argv[1])\n"
+            "    await writes.delete_records(db, 'wellness', 'i1', ['2026-01-01'])\n"
+            "    await db.close()\n"
+            "asyncio.run(main())\n"
+        )
+        await anyio.run_process([sys.executable, "-c", script, str(db_path)], check=True, cwd="/")
+        assert await queries.records_in(reader, "wellness", "i1", day, day) == []
+        async with first.read() as conn:
+            assert (await conn.exec_driver_sql("SELECT count(*) FROM wellness")).scalar() == 0
+        await reader.aclose()
+    finally:
+        await first.close()

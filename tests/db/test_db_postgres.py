@@ -19,10 +19,10 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from backends import PostgresCluster, database, rows, sync_engine
 from db_factories import FETCHED, activity
 from sqlmodel import SQLModel
 
+from backends import PostgresCluster, database, rows, sync_engine
 from intervals_mcp.db import models, queries, writes
 from intervals_mcp.db.dialects import dialect_for
 from intervals_mcp.db.engine import HEAD_REVISION, Database, alembic_config, upgrade_database
@@ -175,7 +175,8 @@ async def test_every_commit_moves_the_generation_and_reads_do_not(pg: Database) 
         second = await reader.generation()
         assert second != first
         with pytest.raises(ValueError):  # refused before anything is written: no commit
-            await writes.replace_window(other, "wellness", "a", date(2026, 1, 2), date(2026, 1, 1), [], FETCHED)
+            backwards = (date(2026, 1, 2), date(2026, 1, 1))
+            await writes.replace_window(other, "wellness", "a", *backwards, [], FETCHED)
         assert await reader.generation() == second
     finally:
         await reader.aclose()

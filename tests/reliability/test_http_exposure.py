@@ -9,19 +9,14 @@ without the key.
 from __future__ import annotations
 
 import base64
-import os
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import anyio
-import httpx
 import pytest
 from mcp import Client
 
@@ -29,58 +24,10 @@ from intervals_mcp.fake import FakeIntervals, FakeStore
 from intervals_mcp.server.app import http_security
 from intervals_mcp.server.tools import TOOLS
 
+from .http_support import HttpServer
+from .http_support import http_server as serve_http
+
 KEY = "sk-HTTP-CANARY-0b9d4e7a31c6f852"
-START_SECONDS = 20.0
-INITIALIZE = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {
-        "protocolVersion": "2025-06-18",
-        "capabilities": {},
-        "clientInfo": {"name": "exposure-test", "version": "0"},
-    },
-}
-MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
-
-
-@dataclass
-class HttpServer:
-    port: int
-    process: subprocess.Popen[bytes]
-    stderr: Path
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/mcp"
-
-    def post(self, **headers: str) -> httpx.Response:
-        """An MCP initialize POST to the loopback address with these headers on top."""
-        with httpx.Client(timeout=10.0) as http:
-            return http.post(self.url, json=INITIALIZE, headers={**MCP_HEADERS, **headers})
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_until_listening(server: HttpServer) -> None:
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise AssertionError(
-                f"serve exited {server.process.returncode}: {server.stderr.read_text()[-2000:]}"
-            )
-        try:
-            socket.create_connection(("127.0.0.1", server.port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError(
-        f"serve did not listen within {START_SECONDS} s: {server.stderr.read_text()[-2000:]}"
-    )
 
 
 @contextmanager
@@ -94,27 +41,9 @@ def running_http_server(store: FakeStore, home: Path) -> Iterator[HttpServer]:
             "INTERVALS_API_BASE_URL": fake.base_url,
             "INTERVALS_MCP_DB": str(home / "cache.sqlite3"),
             "LOG_LEVEL": "DEBUG",
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         }
-        port = free_port()
-        stderr = home / "stderr.txt"
-        with stderr.open("wb") as err:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "intervals_mcp", "serve", "--transport", "streamable-http",
-                 "--port", str(port)],
-                env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, cwd="/",
-            )  # fmt: skip
-        server = HttpServer(port, process, stderr)
-        try:
-            wait_until_listening(server)
+        with serve_http(env, home / "stderr.txt") as server:
             yield server
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
 
 
 @pytest.fixture(scope="module")

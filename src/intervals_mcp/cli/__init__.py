@@ -1,4 +1,4 @@
-"""The `intervals-mcp` command: serve | sync | status | demo | db | config | fake.
+"""The `intervals-mcp` command: serve | sync | status | demo | db | tokens | config | fake.
 
 Options are parsed and checked here; the work is done by the modules each command names,
 imported only when that command runs so that `serve` starts fast.
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from intervals_mcp import __version__
+from intervals_mcp.cli.tokens import tokens_app
 from intervals_mcp.errors import ConfigError, InputError, IntervalsMCPError
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ db_app = typer.Typer(help="Manage the local cache database.", no_args_is_help=Tr
 config_app = typer.Typer(help="Print configuration for MCP clients.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(config_app, name="config")
+app.add_typer(tokens_app, name="tokens")
 
 DbOption = Annotated[
     Path | None,
@@ -108,7 +110,8 @@ def sync(
     resources = parse_resources(only)
     settings = _settings(db)
     settings.require_credentials()
-    _check_db_path(settings.db_path)
+    if settings.database_url.startswith("sqlite"):
+        _check_db_path(settings.db_path)
     from intervals_mcp.cli.runner import SyncRequest, run_sync
 
     request = SyncRequest(
@@ -185,16 +188,18 @@ def db_reset(
 ) -> None:
     """Delete the cache database; the next sync rebuilds it from Intervals.icu."""
     settings = _settings(db)
-    if not yes and not typer.confirm(
-        f"Delete the cache {settings.db_path}? It holds nothing Intervals.icu lacks.", err=True
-    ):
-        _fail("nothing deleted.", 1)
     from intervals_mcp.db.dialects import dialect_for
     from intervals_mcp.db.engine import upgrade_database
 
-    dialect_for(settings.database_url).reset(settings.database_url)
-    upgrade_database(settings.database_url)
-    print(f"Reset {settings.db_path}: run `intervals-mcp sync` to fill it again.", file=sys.stderr)
+    url = settings.database_url
+    where = dialect_for(url).describe(url)
+    if not yes and not typer.confirm(
+        f"Delete the cache {where}? It holds nothing Intervals.icu lacks (tokens go too).", err=True
+    ):
+        _fail("nothing deleted.", 1)
+    dialect_for(url).reset(url)
+    upgrade_database(url)
+    print(f"Reset {where}: run `intervals-mcp sync` to fill it again.", file=sys.stderr)
 
 
 @config_app.command("claude")

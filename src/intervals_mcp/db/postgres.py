@@ -58,7 +58,7 @@ def _split(url: str) -> Any:
 def plain_url(url: str) -> str:
     """The URL as libpq and asyncpg read it: `postgresql://...`, whatever driver it named."""
     parts = _split(url)
-    return urlunsplit(parts._replace(scheme="postgresql"))
+    return str(urlunsplit(parts._replace(scheme="postgresql")))
 
 
 def describe(url: str) -> str:

@@ -16,6 +16,7 @@ Nothing here imports SQLAlchemy at module level: the server's start-up path must
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import stat
@@ -84,18 +85,19 @@ def storage_error(path: Path, exc: BaseException) -> StorageError:
 def prepare_file(path: Path) -> Path:
     """Create the parent directory and an empty owner-only (0600) file if missing.
 
-    An existing file readable by others is narrowed to 0600.
+    An existing file readable by others is narrowed to 0600. An existing file is never opened
+    here: closing any descriptor of a file drops every POSIX lock this process holds on it, so
+    SQLite connections already open on it (a second `Database.open` in one process) would lose
+    their locks, and another process could then checkpoint and delete the WAL under them.
     """
     path = Path(path).expanduser().absolute()
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            mode = stat.S_IMODE(os.fstat(fd).st_mode)
-            if mode & 0o077:
-                os.fchmod(fd, 0o600)
-        finally:
-            os.close(fd)
+        if not _narrow(path):
+            try:
+                os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
+            except FileExistsError:  # another process created it meanwhile
+                _narrow(path)
     except (FileExistsError, NotADirectoryError):
         raise StorageError(
             f"The cache database {path} cannot be created: part of its directory path is a "
@@ -107,6 +109,19 @@ def prepare_file(path: Path) -> Path:
             "permissions of its directory or set INTERVALS_MCP_DB to a writable path."
         ) from None
     return path
+
+
+def _narrow(path: Path) -> bool:
+    """Make an existing file owner-only (by path, without opening it); False when missing."""
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        return False
+    if stat.S_ISDIR(found.st_mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+    if stat.S_IMODE(found.st_mode) & 0o077:
+        os.chmod(path, 0o600)
+    return True
 
 
 def delete_files(path: Path) -> None:

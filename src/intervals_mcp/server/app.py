@@ -13,7 +13,7 @@ import asyncio
 import gc
 import importlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -27,6 +27,7 @@ from intervals_mcp.logs import setup_logging
 from intervals_mcp.server.answers import AnswerMemo, Body
 
 if TYPE_CHECKING:
+    from intervals_mcp.server.auth import HttpAuth
     from intervals_mcp.sync.factory import Services
 
 log = logging.getLogger(__name__)
@@ -86,12 +87,17 @@ class AppState:
 
 
 def build_server(
-    settings: Settings, *, clock: Callable[[], datetime] | None = None, own_process: bool = False
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    own_process: bool = False,
+    auth: HttpAuth | None = None,
 ) -> MCPServer[AppState]:
     """The server with every tool of the registry; the services open on the first tool call.
 
     own_process: the server is the whole process (`serve`), so it may tune the process-wide
     garbage collector for itself; leave False when embedding it (tests, the demo).
+    auth: bearer tokens on streamable HTTP (see auth.py); stdio never has any.
     """
     from intervals_mcp.server.tools import register_tools
 
@@ -103,6 +109,8 @@ def build_server(
             yield state
         finally:
             await state.aclose()
+            if auth is not None:
+                await auth.verifier.aclose()
 
     server: MCPServer[AppState] = MCPServer(
         "intervals-mcp",
@@ -110,6 +118,8 @@ def build_server(
         instructions=INSTRUCTIONS,
         lifespan=lifespan,
         log_level=settings.log_level,
+        token_verifier=auth.verifier if auth else None,
+        auth=auth.settings if auth else None,
     )
     register_tools(server)
     return server
@@ -118,17 +128,20 @@ def build_server(
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
 
-def http_security(host: str, port: int) -> TransportSecuritySettings:
+def http_security(host: str, port: int, public: Sequence[str] = ()) -> TransportSecuritySettings:
     """DNS-rebinding protection for streamable HTTP, always on: only requests that name this
-    machine's loopback (or the address we were told to bind) on our port, and only pages from
-    those origins, reach the server; a web page on evil.example gets 421/403."""
+    machine's loopback (or the address we were told to bind) on our port, or a `public` name a
+    reverse proxy forwards (INTERVALS_MCP_ALLOWED_HOSTS, as `name` or `name:port`), and only
+    pages from those origins, reach the server; a web page on evil.example gets 421/403."""
     bound = f"[{host}]" if ":" in host and not host.startswith("[") else host
     names = list(dict.fromkeys([*LOOPBACK_NAMES, bound]))
     hosts = [f"{name}:{port}" for name in names] + (names if port == 80 else [])
+    origins = [f"http://{h}" for h in hosts]
+    for name in public:
+        hosts.append(name)
+        origins += [f"https://{name}", f"http://{name}"]
     return TransportSecuritySettings(
-        enable_dns_rebinding_protection=True,
-        allowed_hosts=hosts,
-        allowed_origins=[f"http://{h}" for h in hosts],
+        enable_dns_rebinding_protection=True, allowed_hosts=hosts, allowed_origins=origins
     )
 
 
@@ -136,12 +149,13 @@ def serve(settings: Settings, *, transport: str = "stdio", host: str = "127.0.0.
     """Log to stderr and run until the client leaves; the cache opens on the first tool call."""
     setup_logging(settings.log_level)
     settings.require_credentials()
-    server = build_server(settings, own_process=True)
     if transport == "stdio":
-        server.run()
+        build_server(settings, own_process=True).run()
     elif transport == "streamable-http":
-        server.run(
-            transport="streamable-http", host=host, port=port, transport_security=http_security(host, port)
-        )
+        from intervals_mcp.server.auth import http_auth
+
+        server = build_server(settings, own_process=True, auth=http_auth(settings, host))
+        security = http_security(host, port, settings.allowed_hosts)
+        server.run(transport="streamable-http", host=host, port=port, transport_security=security)
     else:
         raise ValueError(f"transport {transport!r} is not supported: use stdio or streamable-http.")

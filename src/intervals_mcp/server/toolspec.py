@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field, create_model
 from intervals_mcp.server import formatting as fmt
 from intervals_mcp.server.answers import Body, compose
 from intervals_mcp.server.app import AppState
+from intervals_mcp.server.auth import current_scope
 from intervals_mcp.server.inputs import resolve_athlete
 from intervals_mcp.server.schemas import Provenance
 from intervals_mcp.sync.reports import Freshness
@@ -179,4 +180,10 @@ async def answer(
 
 
 async def athlete_for(st: AppState, services: Services, asked: str | None) -> Athlete:
-    return await services.athlete(resolve_athlete(asked, st.athlete_id))
+    """The athlete a call is about, resolved; over HTTP, only one the caller's token may use
+    (checked before anything is read or fetched)."""
+    given = resolve_athlete(asked, st.athlete_id)
+    scope = current_scope()
+    if scope is not None:
+        given = scope.athlete(given, explicit=bool(asked and asked.strip()))
+    return await services.athlete(given)
