@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -244,3 +245,29 @@ async def test_reset_drops_every_table_and_upgrade_rebuilds(pg: Database) -> Non
     assert not pg.dialect.exists(pg.url)
     upgrade_database(pg.url)
     assert rows(pg.url, "SELECT count(*) FROM activities") == [(0,)]
+
+
+# --- the request budget shared by processes ---------------------------------------------------
+
+
+async def test_engines_sharing_a_budget_key_queue_for_one_token_bucket(pg: Database) -> None:
+    """Two engines (two processes) reserve alternately from one key at 10/s with a burst of 2:
+    the first two go at once and the twelfth one second after them (less the time the
+    reservations themselves took), whichever engine asked; another key has its own bucket."""
+    other = await Database.open(pg.url)
+    try:
+        budgets = [db.request_budget("key-a", 10.0, 2) for db in (pg, other)]
+        assert all(b is not None for b in budgets)
+        started = time.monotonic()
+        waits = [await budgets[n % 2].reserve() for n in range(12)]
+        took = time.monotonic() - started
+        assert waits[:2] == [0.0, 0.0]
+        # The last slot is 10 requests past the burst, 1.0 s after the first, on the database's
+        # clock; the reservations' own time has passed since.
+        assert 1.0 - took - 0.001 <= waits[-1] <= 1.0 + 1e-9
+        fresh = pg.request_budget("key-b", 10.0, 2)
+        assert await fresh.reserve() == 0.0
+        stored = rows(pg.url, "SELECT key FROM request_budgets ORDER BY key")
+        assert stored == [("key-a",), ("key-b",)]
+    finally:
+        await other.close()

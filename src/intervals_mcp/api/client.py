@@ -40,7 +40,8 @@ class IntervalsClient(Transport):
     """Async client for the Intervals.icu REST API; use as `async with IntervalsClient(...)`.
 
     Built as `IntervalsClient(base_url, api_key: SecretStr, *, timeout, connect_timeout,
-    policy, requests_per_second, burst, max_concurrency, ...)`; `with_policy()` gives a view
+    policy, requests_per_second, burst, throttle, max_concurrency, ...)`; `throttle` replaces
+    the in-process bucket (a budget shared across processes); `with_policy()` gives a view
     with another retry budget sharing the pool, the throttle and `request_count`.
     """
 

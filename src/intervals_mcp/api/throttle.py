@@ -4,6 +4,10 @@ Callers reserve a slot and sleep until it comes up, so waiting callers are serve
 never race for a token. In any window of one second the bucket lets through at most
 `burst + rate` requests: with the defaults (8/s, burst 2) that is 10, the upstream limit.
 The clock and the sleep are injectable, so the arithmetic is tested without sleeping.
+
+The client takes any `Throttle`: this in-process bucket by default, or a budget shared by
+several processes (a team server wires one kept in its PostgreSQL database, see
+`sync/factory.py`), so all processes using one key stay under the limit together.
 """
 
 from __future__ import annotations
@@ -11,9 +15,20 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
+
+REQUESTS_PER_SECOND = 8.0
+BURST = 2
+"""The client's default pace: at most BURST + REQUESTS_PER_SECOND = 10 requests in any second."""
+
+
+class Throttle(Protocol):
+    """What paces the client's requests: wait for a slot, say how long it waited."""
+
+    async def acquire(self) -> float: ...
 
 
 class TokenBucket:

@@ -46,7 +46,7 @@ from intervals_mcp.api.retry import (
     should_stop,
     wait_seconds,
 )
-from intervals_mcp.api.throttle import Clock, Sleep, TokenBucket
+from intervals_mcp.api.throttle import BURST, REQUESTS_PER_SECOND, Clock, Sleep, Throttle, TokenBucket
 from intervals_mcp.errors import IntervalsMCPError
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ class _Shared:
 
     http: httpx.AsyncClient
     base_url: str  # as configured, for messages (the base URL is no secret)
-    bucket: TokenBucket
+    bucket: Throttle
     semaphore: asyncio.Semaphore
     timeout: float
     connect_timeout: float
@@ -107,8 +107,9 @@ class Transport:
         timeout: float = 30.0,
         connect_timeout: float = 10.0,
         policy: RetryPolicy | None = None,
-        requests_per_second: float = 8.0,
-        burst: int = 2,
+        requests_per_second: float = REQUESTS_PER_SECOND,
+        burst: int = BURST,
+        throttle: Throttle | None = None,
         max_concurrency: int = 4,
         user_agent: str = USER_AGENT,
         clock: Clock = time.monotonic,
@@ -136,7 +137,7 @@ class Transport:
         self._shared = _Shared(
             http=http,
             base_url=shown(http.base_url).rstrip("/"),
-            bucket=TokenBucket(requests_per_second, burst, clock=clock, sleep=sleep),
+            bucket=throttle or TokenBucket(requests_per_second, burst, clock=clock, sleep=sleep),
             semaphore=asyncio.Semaphore(max_concurrency),
             timeout=timeout,
             connect_timeout=connect_timeout,

@@ -3,19 +3,28 @@
 The server, the `sync` and `status` commands and the demo open `Services` and use what it
 holds; none of them builds a client or an engine itself (so the server layer imports no HTTP
 client). Opening creates or migrates the database (in a worker thread) when it has to.
+
+On a database shared by several processes (PostgreSQL), the client's politeness budget is
+kept in the database too, one per Intervals.icu key: every process using the key draws from
+it, so together they stay under the service's limit. It is keyed by a digest of the API
+address and the key (the key itself is never stored).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import datetime
 
+from pydantic import SecretStr
+
 from intervals_mcp import __version__
 from intervals_mcp.api.client import IntervalsClient
 from intervals_mcp.api.retry import RetryPolicy
+from intervals_mcp.api.throttle import BURST, REQUESTS_PER_SECOND
 from intervals_mcp.config import Settings
 from intervals_mcp.db.engine import Database
 from intervals_mcp.db.reader import CacheReader
@@ -24,6 +33,12 @@ from intervals_mcp.sync.records import Records
 from intervals_mcp.sync.service import SyncService, utcnow
 
 log = logging.getLogger(__name__)
+
+
+def budget_key(base_url: str, api_key: SecretStr) -> str:
+    """Names one key's shared request budget without holding the key: a salted SHA-256."""
+    material = f"intervals-mcp request budget\0{base_url}\0{api_key.get_secret_value()}"
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
 
 
 @dataclass(eq=False)
@@ -59,9 +74,11 @@ class Services:
             policy = RetryPolicy(total_seconds=settings.sync_retry_seconds)
             if sync_attempts is not None:
                 policy = RetryPolicy(total_seconds=settings.sync_retry_seconds, max_attempts=sync_attempts)
-            client = await stack.enter_async_context(
-                IntervalsClient(settings.base_url, api_key, timeout=settings.request_timeout, policy=policy)
+            budget = db.request_budget(budget_key(settings.base_url, api_key), REQUESTS_PER_SECOND, BURST)
+            client = IntervalsClient(
+                settings.base_url, api_key, timeout=settings.request_timeout, policy=policy, throttle=budget
             )
+            await stack.enter_async_context(client)
             quick = client.with_policy(RetryPolicy(total_seconds=settings.tool_retry_seconds))
             sync = SyncService(db, reader, client, settings, quick=quick, clock=clock)
             log.info("intervals-mcp %s serving athlete %s from %s", __version__, athlete_id, db.describe())
