@@ -336,3 +336,22 @@ async def test_the_key_is_in_no_log_line_error_or_repr(
         for text in seen:
             assert key not in text
             assert token not in text
+
+
+async def test_a_throttle_given_replaces_the_clients_own_bucket(fake: FakeIntervals) -> None:
+    """A shared budget (any object with `acquire`) paces every request on the wire, retries
+    and views included, instead of the in-process bucket."""
+
+    class Counting:
+        def __init__(self) -> None:
+            self.calls = 0
+
+        async def acquire(self) -> float:
+            self.calls += 1
+            return 0.0
+
+    throttle = Counting()
+    async with IntervalsClient(fake.base_url, SecretStr(KEY), throttle=throttle) as client:
+        await client.get_athlete(ATHLETE)
+        await client.with_policy(RetryPolicy(total_seconds=1.0)).list_wellness(ATHLETE, TODAY, TODAY)
+    assert throttle.calls == len(fake.requests) == 2
