@@ -249,13 +249,15 @@ def main() -> None:
                        else stack.enter_context(postgres_database(args.postgres_url)))  # fmt: skip
                 synced, loads = run_backend(url, fake, world, args, work)
             rows += [(backend, synced, load) for load in loads]
-            print(f"{backend}: synced {synced.rows} rows in {synced.requests} requests, {synced.seconds:.1f} s")
+            print(f"{backend}: synced {synced.rows} rows in {synced.requests} requests, "
+                  f"{synced.seconds:.1f} s")  # fmt: skip
     print("\n| database | serve processes | sync (s) | sync requests | calls | failed | p50 (ms) | p95 (ms) "
           "| calls/s | upstream during calls |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for backend, synced, load in rows:
         print(f"| {backend} | {load.servers} | {synced.seconds:.1f} | {synced.requests} | {load.calls} | "
-              f"{load.failures} | {load.p50_ms:.1f} | {load.p95_ms:.1f} | {load.per_second:.0f} | {load.upstream} |")
+              f"{load.failures} | {load.p50_ms:.1f} | {load.p95_ms:.1f} | {load.per_second:.0f} | "
+              f"{load.upstream} |")  # fmt: skip
     sys.exit(1 if any(load.failures for _, _, load in rows) else 0)
 
 
