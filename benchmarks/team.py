@@ -41,6 +41,7 @@ from postgres_local import throwaway_cluster
 from intervals_mcp.config import load_settings
 from intervals_mcp.db.engine import upgrade_database
 from intervals_mcp.fake import FakeIntervals, FakeStore, FakeWorld, generate_athlete
+from intervals_mcp.fake.ids import id_block
 from intervals_mcp.sync.bulk import sync_history
 from intervals_mcp.sync.factory import Services
 from reliability.http_support import http_server, mcp_client
@@ -51,10 +52,21 @@ RESOURCES = ["activities", "wellness", "events"]
 SYNC_AT_ONCE = 4
 
 
+def athlete_ids(n: int) -> list[str]:
+    """`n` athlete ids from i1000 on whose generated record ids never clash (the fake gives each
+    id a block of id space by hash, so some pairs of ids share one)."""
+    chosen: dict[int, str] = {}
+    candidate = 1000
+    while len(chosen) < n:
+        chosen.setdefault(id_block(f"i{candidate}"), f"i{candidate}")
+        candidate += 1
+    return list(chosen.values())
+
+
 def world_of(athletes: int, today: date) -> FakeWorld:
-    """The coach (athlete 0) and the athletes they coach, a year each."""
-    stores = [generate_athlete(seed=100 + n, years=1, today=today, athlete_id=f"i{1000 + n}")
-              for n in range(athletes)]  # fmt: skip
+    """The coach (the first athlete) and the athletes they coach, a year each."""
+    stores = [generate_athlete(seed=100 + n, years=1, today=today, athlete_id=athlete_id)
+              for n, athlete_id in enumerate(athlete_ids(athletes))]  # fmt: skip
     return FakeWorld.coach(stores[0], stores[1:], key=KEY)
 
 

@@ -74,6 +74,10 @@ def serve(
     transport: Annotated[str, typer.Option(help="stdio (for Claude Desktop) or streamable-http.")] = "stdio",
     host: Annotated[str, typer.Option(help="Address for streamable-http.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port for streamable-http.")] = 8000,
+    stateless: Annotated[
+        bool,
+        typer.Option("--stateless", help="streamable-http without sessions (processes behind one proxy)."),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Serve the MCP tools (stdio by default). Logs go to stderr only."""
@@ -83,7 +87,7 @@ def serve(
     settings.require_credentials()
     from intervals_mcp.server.app import serve as run_server
 
-    run_server(settings, transport=transport, host=host, port=port)
+    run_server(settings, transport=transport, host=host, port=port, stateless=stateless)
 
 
 @app.command()

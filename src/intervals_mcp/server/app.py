@@ -145,8 +145,18 @@ def http_security(host: str, port: int, public: Sequence[str] = ()) -> Transport
     )
 
 
-def serve(settings: Settings, *, transport: str = "stdio", host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Log to stderr and run until the client leaves; the cache opens on the first tool call."""
+def serve(
+    settings: Settings,
+    *,
+    transport: str = "stdio",
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    stateless: bool = False,
+) -> None:
+    """Log to stderr and run until the client leaves; the cache opens on the first tool call.
+
+    stateless: streamable HTTP without sessions, so several processes behind one address can
+    each answer any request (the tools need no session)."""
     setup_logging(settings.log_level)
     settings.require_credentials()
     if transport == "stdio":
@@ -156,6 +166,12 @@ def serve(settings: Settings, *, transport: str = "stdio", host: str = "127.0.0.
 
         server = build_server(settings, own_process=True, auth=http_auth(settings, host))
         security = http_security(host, port, settings.allowed_hosts)
-        server.run(transport="streamable-http", host=host, port=port, transport_security=security)
+        server.run(
+            transport="streamable-http",
+            host=host,
+            port=port,
+            transport_security=security,
+            stateless_http=stateless,
+        )
     else:
         raise ValueError(f"transport {transport!r} is not supported: use stdio or streamable-http.")
