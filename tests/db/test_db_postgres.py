@@ -70,6 +70,13 @@ def test_the_url_is_described_without_its_password() -> None:
         upgrade_database("postgresql://db.example:5432")  # names no database
 
 
+def test_the_driver_url_is_asyncpgs_and_sslmode_is_kept() -> None:
+    dialect = dialect_for("postgresql://u@db.example/x")
+    assert dialect.async_url("postgres://u:pw@db.example:5433/x?sslmode=require&application_name=a") == (
+        "postgresql+asyncpg://u:pw@db.example:5433/x?ssl=require&application_name=a"
+    )
+
+
 def test_an_unreachable_server_is_one_sentence_without_the_password() -> None:
     with pytest.raises(StorageError) as caught:
         upgrade_database("postgresql://coach:s3cret@127.0.0.1:1/intervals")

@@ -70,20 +70,23 @@ def wait_until_listening(server: HttpServer) -> None:
     )
 
 
-def serve_command(port: int, host: str | None = None) -> list[str]:
+def serve_command(port: int, host: str | None = None, *, stateless: bool = False) -> list[str]:
     command = [sys.executable, "-m", "intervals_mcp", "serve", "--transport", "streamable-http",
                "--port", str(port)]  # fmt: skip
-    return [*command, "--host", host] if host else command
+    return [*command, *(["--host", host] if host else []), *(["--stateless"] if stateless else [])]
 
 
 @contextmanager
-def http_server(env: Mapping[str, str], stderr: Path, host: str | None = None) -> Iterator[HttpServer]:
+def http_server(
+    env: Mapping[str, str], stderr: Path, host: str | None = None, *, stateless: bool = False
+) -> Iterator[HttpServer]:
     """`intervals-mcp serve --transport streamable-http` on a free port with `env` (plus PATH),
     from `/`; stopped afterwards."""
     port = free_port()
     full = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env}
     with stderr.open("wb") as err:
-        process = subprocess.Popen(serve_command(port, host), env=full, stdin=subprocess.DEVNULL,
+        command = serve_command(port, host, stateless=stateless)
+        process = subprocess.Popen(command, env=full, stdin=subprocess.DEVNULL,
                                    stdout=subprocess.DEVNULL, stderr=err, cwd="/")  # fmt: skip
     server = HttpServer(port, process, stderr)
     try:

@@ -178,6 +178,27 @@ def test_a_token_for_one_athlete_can_use_no_other(
         assert not anyone.is_error and anyone.structured_content["athlete_id"] == ANN
 
 
+def test_stateless_servers_each_answer_any_request_of_a_client(
+    fake: FakeIntervals, database_url: str, tmp_path: Path
+) -> None:
+    """Two `serve --stateless` processes on one database, as behind a round-robin proxy: a
+    tool call goes to either one without any session, and both answer it."""
+    env = team_env(fake, database_url)
+    token = create_token(env, "coach", "all")
+    call = {**TOOLS_CALL, "params": {"name": "get_wellness_data", "arguments": {"athlete_id": ANN}}}
+    with (
+        http_server(env, tmp_path / "one.log", stateless=True) as one,
+        http_server(env, tmp_path / "two.log", stateless=True) as two,
+    ):
+        answers = [server.post(call, Authorization=f"Bearer {token}") for server in (one, two, one)]
+        assert [a.status_code for a in answers] == [200, 200, 200], [a.text for a in answers]
+        assert all('"isError":false' in a.text.replace(" ", "") and ANN in a.text for a in answers)
+        assert two.post(call).status_code == 401
+    statefully = {**env}
+    with http_server(statefully, tmp_path / "stateful.log") as server:
+        assert server.post(call, Authorization=f"Bearer {token}").status_code == 400  # no session
+
+
 def test_a_host_off_loopback_with_no_token_refuses_to_start(fake: FakeIntervals, database_url: str) -> None:
     env = {**team_env(fake, database_url), "PATH": "/usr/bin:/bin"}
     done = subprocess.run(serve_command(free_port(), "0.0.0.0"), env=env, capture_output=True, text=True,

@@ -231,7 +231,14 @@ class PostgresDialect:
         return describe(url)
 
     def async_url(self, url: str) -> str:
-        return "postgresql+asyncpg" + plain_url(url)[len("postgresql") :]
+        """`postgresql+asyncpg://...`; libpq's `sslmode=` becomes asyncpg's `ssl=` (same values)."""
+        parts = urlsplit(plain_url(url))
+        query = "&".join(
+            "ssl=" + pair.split("=", 1)[1] if pair.startswith("sslmode=") else pair
+            for pair in parts.query.split("&")
+            if pair
+        )
+        return str(urlunsplit(parts._replace(scheme="postgresql+asyncpg", query=query)))
 
     def prepare(self, url: str) -> None:
         _split(url)  # a malformed URL is refused before anything connects
