@@ -252,8 +252,9 @@ class PostgresDialect:
                 conn.exec_driver_sql(BUMP_GENERATION)
 
     def engine_kwargs(self) -> dict[str, Any]:
-        # A server restarted under us costs one failed checkout, not a broken pool.
-        return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10}
+        # No pre-ping (a round trip per checkout): a connection a restarted server dropped fails
+        # one statement, and the pool then replaces every connection it held.
+        return {"pool_size": 10, "max_overflow": 10}
 
     def revision(self, url: str) -> str | None:
         return run_blocking(lambda: _revision(url))
