@@ -93,6 +93,7 @@ def build_server(
     own_process: the server is the whole process (`serve`), so it may tune the process-wide
     garbage collector for itself; leave False when embedding it (tests, the demo).
     """
+    from intervals_mcp.server.prompts import register_prompts
     from intervals_mcp.server.tools import register_tools
 
     @asynccontextmanager
@@ -112,6 +113,7 @@ def build_server(
         log_level=settings.log_level,
     )
     register_tools(server)
+    register_prompts(server)
     return server
 
 
