@@ -15,7 +15,7 @@ import pytest
 from mcp import Client
 
 from intervals_mcp.config import Settings
-from intervals_mcp.fake import FakeIntervals, FakeStore
+from intervals_mcp.fake import FakeIntervals, FakeStore, Fault
 from intervals_mcp.fake.messages import generated
 from intervals_mcp.server.app import build_server
 
@@ -271,3 +271,33 @@ async def test_custom_items_and_one_by_id(settings: Settings, fake: FakeInterval
     assert one.structured_content["content"] == items[0]["content"]
     assert one.structured_content["item"]["name"] == items[0]["name"]
     assert "There is no custom item 1" in sentence(missing, "get_custom_item_by_id")
+
+
+async def test_a_strava_stubs_streams_and_an_unknown_activity_are_one_sentence(
+    settings: Settings, fake: FakeIntervals
+) -> None:
+    stubs = [a for a in values(fake.store.activities) if a.get("source") == "STRAVA"]
+    if not stubs:
+        pytest.skip("the generated athlete has no Strava-sourced activity")
+    stub = max(stubs, key=lambda a: a["start_date_local"])
+    day = stub["start_date_local"][:10]
+    async with connect(settings) as c:
+        await ok(c, "get_activities", {"start_date": day, "end_date": day})
+        fake.clear_log()
+        hidden = await c.call_tool("get_activity_streams", {"activity_id": stub["id"]})
+        assert fake.requests == [], "a stub's streams are never asked for"
+        unknown = await c.call_tool("get_activity_messages", {"activity_id": "i1"})
+    assert "imported from Strava" in sentence(hidden, "get_activity_streams")
+    assert "There is no activity i1" in sentence(unknown, "get_activity_messages")
+
+
+async def test_gear_answers_from_the_cache_when_intervals_icu_fails(
+    settings: Settings, fake: FakeIntervals
+) -> None:
+    async with connect(settings) as c:
+        first = await ok(c, "get_gear_list")
+        fake.inject(Fault("status", 503, times=100))
+        kept = await ok(c, "get_gear_list", {"refresh": True})
+    assert kept.structured_content["gear"] == first.structured_content["gear"]
+    assert kept.structured_content["provenance"]["refresh_error"]
+    assert "could not refresh" in text_of(kept)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from intervals_mcp.analysis import streams as st
+from intervals_mcp.db.columns import parse_timestamp
 from intervals_mcp.server.formatting.athlete import sport_settings_for
 from intervals_mcp.server.formatting.core import (
     MAX_CHARS,
@@ -244,15 +244,5 @@ def format_messages(
 
 
 def _when(created: str | None) -> str:
-    from intervals_mcp.db.columns import parse_timestamp
-
     return utc_minute(parse_timestamp(created)) if created else "(undated)"
 
-
-__all__: Sequence[str] = [
-    "StreamsView",
-    "asked_types",
-    "format_messages",
-    "format_streams",
-    "summarize_streams",
-]

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from intervals_mcp.analysis.streams import MAX_SERIES_POINTS, check_points
+from intervals_mcp.analysis.streams import MAX_SERIES_POINTS
 from intervals_mcp.server import formatting as fmt
 from intervals_mcp.server.answers import Body
 from intervals_mcp.server.formatting import extras
@@ -119,7 +119,7 @@ def get_activity_streams(
     summary = extras.summarize_streams(
         view.payload,
         extras.asked_types(stream_types),
-        check_points(max_points) if include_series else None,
+        max_points if include_series else None,
         view.athlete.profile,
     )
     activity_id = str(view.record_id)
