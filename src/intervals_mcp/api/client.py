@@ -78,6 +78,44 @@ class IntervalsClient(Transport):
         params: dict[str, QueryValue] = {"types": ",".join(types)} if types else {}
         return await self._json_list("GET", f"activity/{_segment(activity_id)}/streams", params)
 
+    async def list_activity_messages(self, activity_id: str) -> list[Any]:
+        """GET /activity/{id}/messages: the activity's comments, oldest first."""
+        return await self._json_list("GET", f"activity/{_segment(activity_id)}/messages")
+
+    async def list_athletes(self) -> list[Any]:
+        """GET /athletes: the key's owner and everyone it coaches or follows (API keys only)."""
+        return await self._json_list("GET", "athletes", listing="athletes")
+
+    async def get_curves(
+        self,
+        athlete_id: str,
+        *,
+        kind: str,
+        sport: str,
+        curves: str,
+        filters: str | None = None,
+        now: date | None = None,
+    ) -> dict[str, Any]:
+        """GET /athlete/{id}/{kind}-curves (kind: power, hr or pace): `curves` is the comma list
+        of curve names (s0, s1, r.2026-01-01.2026-03-31, ...), `filters` a JSON ActivityFilter
+        array, `now` the athlete's local date (seasons are relative to it)."""
+        params: dict[str, QueryValue] = {"type": sport, "curves": curves}
+        if filters:
+            params["filters"] = filters
+        if now is not None:
+            params["now"] = format_day(now)
+        path = f"athlete/{_segment(athlete_id)}/{_segment(kind)}-curves"
+        return await self._json_object("GET", path, params)
+
+    async def list_gear(self, athlete_id: str) -> list[Any]:
+        """GET /athlete/{id}/gear: bikes, shoes, ... with distance, time and activity counts."""
+        return await self._json_list("GET", f"athlete/{_segment(athlete_id)}/gear", listing="gear")
+
+    async def list_custom_items(self, athlete_id: str) -> list[Any]:
+        """GET /athlete/{id}/custom-item: charts, custom fields, zones ..."""
+        path = f"athlete/{_segment(athlete_id)}/custom-item"
+        return await self._json_list("GET", path, listing="custom items")
+
     async def list_wellness(self, athlete_id: str, oldest: date, newest: date) -> list[Any]:
         """GET /athlete/{id}/wellness: one record per day with data in [oldest, newest]."""
         path = f"athlete/{_segment(athlete_id)}/wellness"
