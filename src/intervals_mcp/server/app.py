@@ -93,7 +93,7 @@ def build_server(
     own_process: the server is the whole process (`serve`), so it may tune the process-wide
     garbage collector for itself; leave False when embedding it (tests, the demo).
     """
-    from intervals_mcp.server.tools import register_tools
+    from intervals_mcp.server.tools import offered, register_tools
 
     @asynccontextmanager
     async def lifespan(_server: MCPServer[AppState]) -> AsyncIterator[AppState]:
@@ -111,7 +111,7 @@ def build_server(
         lifespan=lifespan,
         log_level=settings.log_level,
     )
-    register_tools(server)
+    register_tools(server, offered(settings.writes))
     return server
 
 

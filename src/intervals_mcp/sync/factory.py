@@ -22,6 +22,7 @@ from intervals_mcp.db.reader import CacheReader
 from intervals_mcp.sync.athletes import Athlete, Athletes
 from intervals_mcp.sync.records import Records
 from intervals_mcp.sync.service import SyncService, utcnow
+from intervals_mcp.sync.writes import Writes
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ class Services:
     sync: SyncService
     records: Records
     athletes: Athletes
+    writes: Writes
     _stack: AsyncExitStack
 
     @classmethod
@@ -65,9 +67,9 @@ class Services:
             quick = client.with_policy(RetryPolicy(total_seconds=settings.tool_retry_seconds))
             sync = SyncService(db, reader, client, settings, quick=quick, clock=clock)
             log.info("intervals-mcp %s serving athlete %s from %s", __version__, athlete_id, db.describe())
-            return cls(
-                settings, db, reader, sync, Records(sync), Athletes(db, reader, clock), stack.pop_all()
-            )
+            records, athletes = Records(sync), Athletes(db, reader, clock)
+            writes = Writes(sync, records, athletes)
+            return cls(settings, db, reader, sync, records, athletes, writes, stack.pop_all())
         raise AssertionError("unreachable")  # pragma: no cover - the with block returns or raises
 
     async def athlete(self, given: str | None = None, *, interactive: bool = True) -> Athlete:

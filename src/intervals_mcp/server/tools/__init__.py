@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from intervals_mcp.server.tools import activities, calendar, wellness
+from intervals_mcp.server.tools import activities, calendar, calendar_writes, wellness, writes
 from intervals_mcp.server.toolspec import ToolSpec
 
 if TYPE_CHECKING:
@@ -13,7 +13,18 @@ if TYPE_CHECKING:
 
     from intervals_mcp.server.app import AppState
 
-TOOLS: tuple[ToolSpec, ...] = (*activities.TOOLS, *wellness.TOOLS, *calendar.TOOLS)
+TOOLS: tuple[ToolSpec, ...] = (
+    *activities.TOOLS,
+    *wellness.TOOLS,
+    *calendar.TOOLS,
+    *calendar_writes.TOOLS,
+    *writes.TOOLS,
+)
+
+
+def offered(writes_mode: str, tools: tuple[ToolSpec, ...] = TOOLS) -> tuple[ToolSpec, ...]:
+    """The tools a server lists: with INTERVALS_MCP_WRITES=off, none of the write tools."""
+    return tuple(t for t in tools if writes_mode != "off" or t.kind != "write")
 
 
 def register_tools(server: MCPServer[AppState], tools: tuple[ToolSpec, ...] = TOOLS) -> None:
