@@ -16,6 +16,9 @@ from pydantic import SecretStr
 from intervals_mcp.config import Settings, load_settings
 from intervals_mcp.fake import FakeIntervals, FakeStore, FakeWorld, LoggedRequest, generate_athlete
 from intervals_mcp.server.app import build_server
+from server.conftest import sentence, text_of  # tests/ is on sys.path: the suites share their helpers
+
+__all__ = ["sentence", "text_of"]
 
 KEY = "test-key"
 ATHLETE = "i12345"
@@ -81,19 +84,6 @@ def coach_settings(coach_fake: FakeIntervals, tmp_path: Path) -> Settings:
 async def connect(settings: Settings) -> AsyncIterator[Client]:
     async with Client(build_server(settings)) as client:  # type: ignore[arg-type]
         yield client
-
-
-def text_of(result: Any) -> str:
-    return "\n".join(c.text for c in result.content if getattr(c, "type", "") == "text")
-
-
-def sentence(result: Any, tool: str) -> str:
-    """The one sentence of a ToolError; fails on a crash (the SDK withholds its message)."""
-    assert result.is_error, text_of(result)
-    text = text_of(result)
-    prefix = f"Error executing tool {tool}: "
-    assert text.startswith(prefix), f"not an anticipated ToolError: {text!r}"
-    return text[len(prefix) :]
 
 
 def ok(result: Any) -> dict[str, Any]:

@@ -27,6 +27,7 @@ ERRORS = [
     ("Run", "- 20m Threshold", "prose_target", "`Threshold` is not a target Intervals.icu reads"),
     ("Run", "- 5:00/km", "pace_form", "write `5:00/km Pace`"),
     ("Ride", "- 10m 50%\n3x\n- 1m 100%\n- 1m 50%\n- 5m 50%", "repeat_blank_lines", "blank line before `3x`"),
+    ("Ride", "2x\n3x\n- 1m 100%\n- 1m 50%\n\n- 5m 50%", "nested_repeat", "a repeat inside a repeat"),
 ]
 
 

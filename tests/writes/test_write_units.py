@@ -29,7 +29,8 @@ from intervals_mcp.server.write_inputs import (
     ranged_fields,
     require_range,
 )
-from intervals_mcp.sync.writes import EXTERNAL_ID_PREFIX, external_id, outcome_unknown
+from intervals_mcp.sync.write_requests import EXTERNAL_ID_PREFIX, external_id
+from intervals_mcp.sync.writes import outcome_unknown
 from intervals_mcp.workouts import Finding, Thresholds, thresholds_from_profile
 
 DAY = date(2026, 12, 3)

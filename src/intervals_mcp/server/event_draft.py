@@ -16,7 +16,7 @@ from typing import Any
 
 from intervals_mcp.errors import InputError
 from intervals_mcp.server.write_inputs import text_arg
-from intervals_mcp.sync.writes import external_id
+from intervals_mcp.sync.write_requests import external_id
 from intervals_mcp.workouts import (
     Finding,
     Workout,

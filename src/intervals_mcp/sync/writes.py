@@ -19,10 +19,8 @@ be sent is returned as `Planned`, and nothing is sent.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -42,75 +40,26 @@ from intervals_mcp.errors import (
     AuthenticationError,
     InputError,
     InvalidRequestError,
-    InvalidResponseError,
     NotFoundError,
     OwnershipError,
     StorageError,
     UpstreamError,
-    UpstreamTimeoutError,
-    UpstreamUnavailableError,
     WriteOutcomeUnknownError,
 )
 from intervals_mcp.sync.athletes import Athlete, Athletes
 from intervals_mcp.sync.records import Records
 from intervals_mcp.sync.service import SyncService
+from intervals_mcp.sync.write_requests import Planned, Written, first_match, lost_reason
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-EXTERNAL_ID_PREFIX = "intervals-mcp-"
-
-
-@dataclass(frozen=True)
-class Planned:
-    """One request exactly as it is (or would be) sent: method, path under the base URL, body."""
-
-    method: str
-    path: str
-    body: Any = None
-
-    @property
-    def line(self) -> str:
-        return f"{self.method} /{self.path}"
-
-
-@dataclass(frozen=True)
-class Written:
-    """What one write did: the request, what upstream answered, and how the cache followed.
-
-    `sent` is False for a dry run and when nothing needed sending (`existing`: what upstream
-    already held, such as the same message posted before). `payload` is the record upstream
-    returned (or the one found); None for deletes and dry runs.
-    """
-
-    planned: Planned
-    payload: dict[str, Any] | None = None
-    sent: bool = True
-    existing: bool = False
-    cache_note: str | None = None
-
-
-def external_id(athlete_id: str, day: date, name: str, text: str) -> str:
-    """The `external_id` of an event we create, from its content: the same athlete, day, name
-    and text always give the same id, so a repeated call finds the event it made before."""
-    content = "\x1f".join((athlete_id, day.isoformat(), " ".join(name.split()), text.strip()))
-    return EXTERNAL_ID_PREFIX + hashlib.sha256(content.encode()).hexdigest()[:24]
+Follow = Callable[[Any, datetime], Awaitable[str | None]]
 
 
 def outcome_unknown(error: UpstreamError) -> bool:
     """Whether a failed write may have been applied: the failures a read would retry (the
     request reached the server) but a write must not (see `api.retry.is_retryable`)."""
     return is_retryable(error, "GET") and not is_retryable(error, "POST")
-
-
-def _lost_reason(error: UpstreamError) -> str:
-    if isinstance(error, UpstreamTimeoutError):
-        return "no answer in time"
-    if isinstance(error, UpstreamUnavailableError):
-        return f"a server error, {error.status}"
-    if isinstance(error, InvalidResponseError):
-        return "an answer that could not be read"
-    return "the connection dropped"
 
 
 class Writes:
@@ -134,10 +83,34 @@ class Writes:
             if not outcome_unknown(exc):
                 raise
             raise WriteOutcomeUnknownError(
-                f"{planned.line} reached Intervals.icu but its answer was lost ({_lost_reason(exc)}), so "
+                f"{planned.line} reached Intervals.icu but its answer was lost ({lost_reason(exc)}), so "
                 "it may have been applied; repeating the same call is safe: it never writes twice.",
                 status=exc.status,
             ) from None
+
+    async def apply(
+        self,
+        planned: Planned,
+        call: Callable[[IntervalsClient], Awaitable[Any]],
+        follow: Follow | None = None,
+        *,
+        dry_run: bool = False,
+    ) -> Written:
+        """The plan alone for a dry run; else send it, then `follow(answer, sent_at)` brings the
+        cache along (the sentence it returns, if any, is the `cache_note`)."""
+        if dry_run:
+            return Written(planned, sent=False)
+        answer, sent_at = await self.send(planned, call)
+        return Written(planned, answer, cache_note=await follow(answer, sent_at) if follow else None)
+
+    def keep(self, resource: Resource, athlete_id: str | None = None) -> Follow:
+        """Follow a write by caching the record upstream answered (under its owner, for activities)."""
+
+        async def follow(payload: Any, sent_at: datetime) -> str | None:
+            owner = athlete_id or str(payload.get("icu_athlete_id"))
+            return await self.store(resource, owner, [payload], sent_at)
+
+        return follow
 
     async def store(
         self, resource: Resource, athlete_id: str, payloads: list[dict[str, Any]], sent_at: datetime
@@ -191,24 +164,16 @@ class Writes:
             day = date.fromisoformat(str(body["start_date_local"])[:10])
             found = await self.find_event(athlete, day, str(body["external_id"]), refresh=not dry_run)
             event_id = int(found.id) if found is not None else None
-        planned = (
-            Planned("POST", events_path(athlete.id), body)
-            if event_id is None
-            else Planned("PUT", events_path(athlete.id, event_id), body)
-        )
-        if dry_run:
-            return Written(planned, sent=False)
+        keep = self.keep("events", athlete.id)
+        if event_id is None:
+            planned = Planned("POST", events_path(athlete.id), body)
+            return await self.apply(
+                planned, lambda c: c.create_event(athlete.id, body), keep, dry_run=dry_run
+            )
         target = event_id
-        payload, sent_at = await self.send(
-            planned,
-            lambda c: (
-                c.create_event(athlete.id, body)
-                if target is None
-                else c.update_event(athlete.id, target, body)
-            ),
-        )
-        return Written(
-            planned, payload, cache_note=await self.store("events", athlete.id, [payload], sent_at)
+        planned = Planned("PUT", events_path(athlete.id, target), body)
+        return await self.apply(
+            planned, lambda c: c.update_event(athlete.id, target, body), keep, dry_run=dry_run
         )
 
     async def event(self, athlete: Athlete, event_id: int) -> Record:
@@ -231,9 +196,8 @@ class Writes:
             await self.send(planned, lambda c: c.delete_event(athlete.id, event_id))
         except NotFoundError:
             existing = True  # gone already (a repeated call): the cache follows
-        return Written(
-            planned, existing=existing, cache_note=await self.drop("events", athlete.id, [event_id])
-        )
+        note = await self.drop("events", athlete.id, [event_id])
+        return Written(planned, existing=existing, cache_note=note)
 
     async def events_in(self, athlete: Athlete, start: date, end: date) -> list[Record]:
         """The athlete's events of [start, end] from the cache, after making the range fresh
@@ -245,11 +209,15 @@ class Writes:
 
     async def delete_events(self, athlete: Athlete, ids: Sequence[int], *, dry_run: bool) -> Written:
         """Delete exactly these events in ONE request (the API's bulk delete)."""
-        planned = Planned("PUT", events_path(athlete.id, "bulk-delete"), [{"id": i} for i in ids])
-        if dry_run or not ids:
-            return Written(planned, sent=False)
-        answer, _ = await self.send(planned, lambda c: c.delete_events_bulk(athlete.id, planned.body))
-        return Written(planned, answer, cache_note=await self.drop("events", athlete.id, list(ids)))
+        doomed = [{"id": i} for i in ids]
+        planned = Planned("PUT", events_path(athlete.id, "bulk-delete"), doomed)
+
+        async def follow(_answer: Any, _sent_at: datetime) -> str | None:
+            return await self.drop("events", athlete.id, list(ids))
+
+        return await self.apply(
+            planned, lambda c: c.delete_events_bulk(athlete.id, doomed), follow, dry_run=dry_run or not ids
+        )
 
     # --- activities and wellness ------------------------------------------------------------
 
@@ -281,21 +249,22 @@ class Writes:
     ) -> Written:
         await self.activity(athlete, activity_id)
         planned = Planned("PUT", activity_path(activity_id), fields)
-        if dry_run:
-            return Written(planned, sent=False)
-        payload, sent_at = await self.send(planned, lambda c: c.update_activity(activity_id, fields))
-        owner = str(payload.get("icu_athlete_id") or athlete.id)
-        return Written(planned, payload, cache_note=await self.store("activities", owner, [payload], sent_at))
+        return await self.apply(
+            planned,
+            lambda c: c.update_activity(activity_id, fields),
+            self.keep("activities"),
+            dry_run=dry_run,
+        )
 
     async def update_wellness(
         self, athlete: Athlete, day: date, fields: dict[str, Any], *, dry_run: bool
     ) -> Written:
         planned = Planned("PUT", wellness_path(athlete.id, day), fields)
-        if dry_run:
-            return Written(planned, sent=False)
-        payload, sent_at = await self.send(planned, lambda c: c.update_wellness(athlete.id, day, fields))
-        return Written(
-            planned, payload, cache_note=await self.store("wellness", athlete.id, [payload], sent_at)
+        return await self.apply(
+            planned,
+            lambda c: c.update_wellness(athlete.id, day, fields),
+            self.keep("wellness", athlete.id),
+            dry_run=dry_run,
         )
 
     async def add_message(
@@ -308,30 +277,23 @@ class Writes:
         if dry_run:
             return Written(planned, sent=False)
         thread = await self.sync.client_for(True).list_activity_messages(activity_id)
-        same = next(
-            (
-                m
-                for m in thread
-                if isinstance(m, dict) and str(m.get("content") or "").strip() == content.strip()
-            ),
-            None,
-        )
+        same = first_match(thread, lambda m: str(m.get("content") or "").strip() == content.strip())
         if same is not None:
             return Written(planned, same, sent=False, existing=True)
-        payload, _ = await self.send(planned, lambda c: c.add_activity_message(activity_id, content))
-        return Written(planned, payload)
+        return await self.apply(planned, lambda c: c.add_activity_message(activity_id, content))
 
     # --- custom items (they travel with the athlete object, which is re-read after a write) ---
 
-    async def _reread_profile(self, athlete: Athlete) -> str | None:
-        try:
-            await self.athletes.resolve(athlete.id, self.sync.client_for(True), refresh=True)
-        except (UpstreamError, StorageError) as exc:
-            log.warning("Could not re-read athlete %s after a custom item write: %s", athlete.id, exc)
-            return (
-                "Written to Intervals.icu; the cached athlete profile catches up on its next daily refresh."
-            )
-        return None
+    def _reread_profile(self, athlete: Athlete) -> Follow:
+        async def follow(_answer: Any, _sent_at: datetime) -> str | None:
+            try:
+                await self.athletes.resolve(athlete.id, self.sync.client_for(True), refresh=True)
+            except (UpstreamError, StorageError) as exc:
+                log.warning("Could not re-read athlete %s after a custom item write: %s", athlete.id, exc)
+                return "Written to Intervals.icu; the cached athlete profile catches up at its daily refresh."
+            return None
+
+        return follow
 
     async def create_custom_item(self, athlete: Athlete, item: dict[str, Any], *, dry_run: bool) -> Written:
         """Create a custom item, unless one of that name and type is there already: the same one
@@ -340,14 +302,7 @@ class Writes:
         if dry_run:
             return Written(planned, sent=False)
         listed = await self.sync.client_for(True).list_custom_items(athlete.id)
-        same = next(
-            (
-                i
-                for i in listed
-                if isinstance(i, dict) and (i.get("name"), i.get("type")) == (item["name"], item["type"])
-            ),
-            None,
-        )
+        same = first_match(listed, lambda i: (i.get("name"), i.get("type")) == (item["name"], item["type"]))
         if same is not None:
             if all(same.get(k) == v for k, v in item.items()):
                 return Written(planned, same, sent=False, existing=True)
@@ -355,27 +310,32 @@ class Writes:
                 f"Athlete {athlete.id} already has a {item['type']} custom item named {item['name']!r} (id "
                 f"{same.get('id')}): change it with update_custom_item, or give the new one another name."
             )
-        payload, _ = await self.send(planned, lambda c: c.create_custom_item(athlete.id, item))
-        return Written(planned, payload, cache_note=await self._reread_profile(athlete))
+        return await self.apply(
+            planned, lambda c: c.create_custom_item(athlete.id, item), self._reread_profile(athlete)
+        )
 
     async def update_custom_item(
         self, athlete: Athlete, item_id: int, fields: dict[str, Any], *, dry_run: bool
     ) -> Written:
         planned = Planned("PUT", custom_item_path(athlete.id, item_id), fields)
-        if dry_run:
-            return Written(planned, sent=False)
-        payload, _ = await self.send(planned, lambda c: c.update_custom_item(athlete.id, item_id, fields))
-        return Written(planned, payload, cache_note=await self._reread_profile(athlete))
+        return await self.apply(
+            planned,
+            lambda c: c.update_custom_item(athlete.id, item_id, fields),
+            self._reread_profile(athlete),
+            dry_run=dry_run,
+        )
 
     async def delete_custom_item(self, athlete: Athlete, item_id: int, *, dry_run: bool) -> Written:
         planned = Planned("DELETE", custom_item_path(athlete.id, item_id))
-        if dry_run:
-            return Written(planned, sent=False)
         try:
-            await self.send(planned, lambda c: c.delete_custom_item(athlete.id, item_id))
+            return await self.apply(
+                planned,
+                lambda c: c.delete_custom_item(athlete.id, item_id),
+                self._reread_profile(athlete),
+                dry_run=dry_run,
+            )
         except NotFoundError:
             raise NotFoundError(
                 f"Athlete {athlete.id} has no custom item {item_id} (already deleted, or a wrong id); "
                 "nothing was deleted."
             ) from None
-        return Written(planned, cache_note=await self._reread_profile(athlete))

@@ -31,7 +31,7 @@ from intervals_mcp.server.write_schemas import (
     PlannedRequest,
 )
 from intervals_mcp.server.write_template import WriteAnswer, WriteView, write_tool
-from intervals_mcp.sync.writes import Written
+from intervals_mcp.sync.write_requests import Written
 from intervals_mcp.workouts import compare_with_platform, describe_platform, preview_lines
 
 Sport = Annotated[

@@ -18,7 +18,7 @@ from intervals_mcp.server.write_schemas import (
     RecordWriteResult,
 )
 from intervals_mcp.server.write_template import WriteAnswer, WriteView, write_tool
-from intervals_mcp.sync.writes import Planned, Written
+from intervals_mcp.sync.write_requests import Planned, Written
 
 
 def _scale(low: int, high: int, what: str) -> Any:
@@ -30,6 +30,8 @@ def _scale(low: int, high: int, what: str) -> Any:
 
 
 Day = Annotated[str, Field(description="The day, YYYY-MM-DD, athlete-local (today or earlier).")]
+NewName = Annotated[str | None, Field(description="New name.")]
+NewDescription = Annotated[str | None, Field(description="New description.")]
 OneToFour = "1 (good) to 4 (bad)"
 
 
@@ -121,8 +123,8 @@ async def update_activity(
     view: WriteView,
     *,
     activity_id: ActivityId,
-    name: Annotated[str | None, Field(description="New name.")] = None,
-    description: Annotated[str | None, Field(description="New description.")] = None,
+    name: NewName = None,
+    description: NewDescription = None,
     rpe: Annotated[
         int | None, _scale(1, 10, "Perceived exertion (RPE), 1 (very easy) to 10 (maximal)")
     ] = None,
@@ -277,13 +279,14 @@ async def update_custom_item(
     view: WriteView,
     *,
     item_id: ItemId,
-    name: Annotated[str | None, Field(description="New name.")] = None,
+    name: NewName = None,
     item_type: Annotated[str | None, Field(description="New type (see create_custom_item).")] = None,
     description: About = None,
     content: ItemContent = None,
     visibility: Visibility = None,
 ) -> WriteAnswer:
-    """Change a custom item: only the values given change."""
+    """Change one of the athlete's custom items (a chart, a custom field, zones) by id: only the
+    values given change."""
     body = custom_item_fields(
         name=name, item_type=item_type, description=description, content=content, visibility=visibility
     )
@@ -297,7 +300,8 @@ async def update_custom_item(
 
 @write_tool(result=CustomItemWriteResult, destructive=True)
 async def delete_custom_item(view: WriteView, *, item_id: ItemId) -> WriteAnswer:
-    """Delete a custom item by id."""
+    """Delete one of the athlete's custom items (a chart, a custom field, zones) by id; this
+    server cannot bring it back."""
     written = await view.writes.delete_custom_item(view.athlete, item_id, dry_run=view.dry_run)
     return _item_answer(view, written, ("deleted", "delete"), item_id)
 
