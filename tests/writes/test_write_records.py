@@ -66,7 +66,7 @@ async def test_wellness_lands_and_shows_at_once(
     assert data["changed"]["sleepSecs"] == 26100 and data["record_id"] == today
     assert fake.requests == []
     (row,) = [d for d in shown["days"] if d["date"] == today]
-    assert row["weight_kg"] == 70.4 if "weight_kg" in row else row.get("weight") == 70.4
+    assert row["weight_kg"] == 70.4 and row["resting_hr_bpm"] == 44 and row["soreness"] == 3
 
 
 @pytest.mark.parametrize(
