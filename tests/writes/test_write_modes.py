@@ -5,18 +5,30 @@ cache as it was)."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import socket
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
 
 from intervals_mcp.config import Settings, load_settings
-from intervals_mcp.fake import FakeIntervals, Fault
+from intervals_mcp.fake import FakeIntervals, FakeStore, Fault
 from intervals_mcp.server.tools import TOOLS
 
-from .conftest import connect, day, events_named, make_settings, sentence, writes_sent
+from .conftest import (
+    connect,
+    day,
+    events_named,
+    first_event,
+    make_settings,
+    ok,
+    sentence,
+    text_of,
+    writes_sent,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -133,3 +145,49 @@ async def test_a_rejected_key_writes_nothing(fake: FakeIntervals, tmp_path: Path
         said.startswith("Nothing was written: Intervals.icu rejected the API key")
         and "not-the-key" not in said
     )
+
+
+def dry_arguments(store: FakeStore) -> dict[str, dict[str, Any]]:
+    """Valid arguments for every write tool (a new write tool must be added here)."""
+    future = first_event(store, future=True)
+    activity = max(
+        (a for a in store.activities.values() if a.get("source") != "STRAVA"),
+        key=lambda a: str(a["start_date_local"]),
+    )
+    item = store.athlete["custom_items"][0]["id"]
+    return {
+        "add_or_update_event": {**NEW_EVENT, "start_date": str(day(2))},
+        "add_or_update_note": {"name": "Dry note", "description": "Packing"},
+        "delete_event": {"event_id": future["id"]},
+        "delete_events_by_date_range": {"start_date": str(day(1)), "end_date": str(day(10))},
+        "update_wellness": {"date": str(day(0)), "mood": 2},
+        "update_activity": {"activity_id": activity["id"], "rpe": 5},
+        "add_activity_message": {"activity_id": activity["id"], "content": "Dry comment"},
+        "create_custom_item": {"name": "Dry chart", "item_type": "FITNESS_CHART"},
+        "update_custom_item": {"item_id": item, "name": "Renamed"},
+        "delete_custom_item": {"item_id": item},
+    }
+
+
+def upstream_state(store: FakeStore) -> str:
+    with store.lock:
+        return json.dumps(
+            [store.athlete, store.events, store.wellness, store.activities, store.messages],
+            sort_keys=True,
+            default=str,
+        )
+
+
+async def test_every_dry_run_sends_nothing(settings: Settings, fake: FakeIntervals, store: FakeStore) -> None:
+    arguments = dry_arguments(store)
+    assert set(arguments) == {t.name for t in WRITE_TOOLS}, "give every write tool its dry-run arguments"
+    before = upstream_state(store)
+    async with connect(settings) as c:
+        for name, args in arguments.items():
+            res = await c.call_tool(name, {**args, "dry_run": True})
+            data = ok(res)
+            assert data["action"] == "dry_run" and data["sent"] is False, name
+            assert data["request"]["method"] in {"POST", "PUT", "DELETE"}, name
+            assert "Dry run: nothing was sent." in text_of(res), name
+    assert writes_sent(fake) == []
+    assert upstream_state(store) == before

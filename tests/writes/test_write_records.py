@@ -225,6 +225,8 @@ async def test_custom_items_are_created_changed_and_deleted(
         changed = ok(
             await c.call_tool("update_custom_item", {"item_id": created["item_id"], "visibility": "public"})
         )
+        (upstream,) = [i for i in store.athlete["custom_items"] if i["id"] == created["item_id"]]
+        assert upstream["visibility"] == "PUBLIC" and upstream["content"]["code"] == "SoreLegs"
         deleted = ok(await c.call_tool("delete_custom_item", {"item_id": created["item_id"]}))
         missing = await c.call_tool("delete_custom_item", {"item_id": created["item_id"]})
     assert created["action"] == "created" and repeat["action"] == "unchanged"
