@@ -80,7 +80,7 @@ SEED_WRITE_TOOLS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
         frozenset({"name", "description"}),
     ),
 }
-WRITES_REQUIRED = False  # the lead sets this once issue 11's write tools are merged
+WRITES_REQUIRED = True  # the lead sets this once issue 11's write tools are merged
 
 REGISTERED = {spec.name: spec for spec in TOOLS}
 

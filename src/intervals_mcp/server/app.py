@@ -96,7 +96,7 @@ def build_server(
     garbage collector for itself; leave False when embedding it (tests, the demo).
     """
     from intervals_mcp.server.prompts import register_prompts
-    from intervals_mcp.server.tools import sdk_tools
+    from intervals_mcp.server.tools import offered, sdk_tools
 
     @asynccontextmanager
     async def lifespan(_server: MCPServer[AppState]) -> AsyncIterator[AppState]:
@@ -113,7 +113,7 @@ def build_server(
         instructions=INSTRUCTIONS,
         lifespan=lifespan,
         log_level=settings.log_level,
-        tools=sdk_tools(),
+        tools=sdk_tools(offered(settings.writes)),
     )
     register_prompts(server)
     return server

@@ -145,14 +145,16 @@ def tool_function(
     params: list[inspect.Parameter],
     result: type[BaseModel],
     run: Callable[[Ctx, dict[str, Any]], Awaitable[CallToolResult]],
+    *,
+    with_source: bool = True,
 ) -> Callable[..., Awaitable[CallToolResult]]:
     """A function the SDK reads like a hand-written tool: `ctx` plus `params`, returning a
-    CallToolResult whose structured part follows `result` (plus provenance)."""
+    CallToolResult whose structured part follows `result` (plus provenance, `with_source`)."""
 
     async def tool(ctx: Ctx, **arguments: Any) -> CallToolResult:
         return await run(ctx, arguments)
 
-    returns = Annotated[CallToolResult, with_provenance(result)]
+    returns = Annotated[CallToolResult, with_provenance(result) if with_source else result]
     ctx_param = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Ctx)
     tool.__signature__ = inspect.Signature([ctx_param, *params], return_annotation=returns)  # type: ignore[attr-defined]
     tool.__annotations__ = {"ctx": Ctx, **{p.name: p.annotation for p in params}, "return": returns}

@@ -23,6 +23,7 @@ from intervals_mcp.sync.athletes import KEY_OWNER, Athlete, Athletes
 from intervals_mcp.sync.documents import Documents
 from intervals_mcp.sync.records import Records
 from intervals_mcp.sync.service import SyncService, utcnow
+from intervals_mcp.sync.writes import Writes
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ class Services:
     records: Records
     athletes: Athletes
     documents: Documents
+    writes: Writes
     _stack: AsyncExitStack
 
     @classmethod
@@ -67,10 +69,9 @@ class Services:
             quick = client.with_policy(RetryPolicy(total_seconds=settings.tool_retry_seconds))
             sync = SyncService(db, reader, client, settings, quick=quick, clock=clock)
             log.info("intervals-mcp %s serving athlete %s from %s", __version__, athlete_id, db.describe())
-            athletes = Athletes(db, reader, clock)
-            return cls(
-                settings, db, reader, sync, Records(sync), athletes, Documents(sync), stack.pop_all()
-            )
+            records, athletes, documents = Records(sync), Athletes(db, reader, clock), Documents(sync)
+            writes = Writes(sync, records, athletes, documents)
+            return cls(settings, db, reader, sync, records, athletes, documents, writes, stack.pop_all())
         raise AssertionError("unreachable")  # pragma: no cover - the with block returns or raises
 
     async def athlete(self, given: str | None = None, *, interactive: bool = True) -> Athlete:

@@ -14,7 +14,16 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from intervals_mcp.server.tools import activities, athlete, calendar, coaching, curves, wellness
+from intervals_mcp.server.tools import (
+    activities,
+    athlete,
+    calendar,
+    calendar_writes,
+    coaching,
+    curves,
+    wellness,
+    writes,
+)
 from intervals_mcp.server.toolspec import ToolSpec
 
 if TYPE_CHECKING:
@@ -28,10 +37,17 @@ TOOLS: tuple[ToolSpec, ...] = (
     *athlete.TOOLS,
     *curves.TOOLS,
     *coaching.TOOLS,
+    *calendar_writes.TOOLS,
+    *writes.TOOLS,
 )
 
 TOOL_LIST_BUDGET = 40_000
 """Characters of `tools/list` a model is shown (names, descriptions, input schemas), all tools."""
+
+
+def offered(writes_mode: str, tools: tuple[ToolSpec, ...] = TOOLS) -> tuple[ToolSpec, ...]:
+    """The tools a server lists: with INTERVALS_MCP_WRITES=off, none of the write tools."""
+    return tuple(t for t in tools if writes_mode != "off" or t.kind != "write")
 
 
 def lean_schema(schema: Any) -> Any:
