@@ -7,7 +7,7 @@ Intervals.icu key, shared by every process). On PostgreSQL the payload columns b
 SQLite keeps its JSON text.
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0006
 Create Date: 2026-11-30 13:32:26
 """
 
@@ -20,14 +20,23 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision: str = "0007"
-down_revision: str | Sequence[str] | None = "0003"
+down_revision: str | Sequence[str] | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # sqlmodel.sql.sqltypes is imported because autogenerate renders AutoString columns with it.
 _ = sqlmodel.sql.sqltypes
 
-_PAYLOAD_TABLES = ("activities", "wellness", "events", "activity_intervals", "athlete_profiles")
+_PAYLOAD_TABLES = (
+    "activities",
+    "wellness",
+    "events",
+    "activity_intervals",
+    "activity_streams",
+    "activity_messages",
+    "athlete_documents",
+    "athlete_profiles",
+)
 
 
 def upgrade() -> None:

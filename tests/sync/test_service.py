@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
 
 import anyio
@@ -370,3 +371,20 @@ async def test_a_cached_record_follows_upstream_once_its_day_is_stale(
     assert fresh.fetched_windows == 1 and len(fake.requests) == 1
     gone, _ = await service.ensure_record("events", int(event["id"]))
     assert gone is None
+
+
+async def test_identical_windows_in_flight_share_one_request(service: Harness, fake: FakeIntervals) -> None:
+    fake.latency = 0.3  # both calls are surely in flight at once
+    start, end = TODAY - timedelta(days=10), TODAY  # recent days only: one window
+    first, second = await asyncio.gather(
+        service.ensure_fresh("wellness", start, end), service.ensure_fresh("wellness", start, end)
+    )
+    assert [r for r, _ in list_paths(fake)] == ["wellness"], "one request served both"
+    assert first.complete and second.complete and not first.error and not second.error
+    # A different window is its own request.
+    fake.clear_log()
+    await asyncio.gather(
+        service.ensure_fresh("wellness", start - timedelta(days=40), start - timedelta(days=30)),
+        service.ensure_fresh("wellness", start - timedelta(days=50), start - timedelta(days=45)),
+    )
+    assert len(list_paths(fake)) == 2

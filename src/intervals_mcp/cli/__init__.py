@@ -103,15 +103,20 @@ def sync(
         bool, typer.Option("--intervals", help="Also prefetch every activity's intervals (one request each).")
     ] = False,
     athlete_id: Annotated[str | None, typer.Option(help="Athlete to sync (default ATHLETE_ID).")] = None,
+    athletes: Annotated[
+        str | None,
+        typer.Option(help="Coaches: `all` (everyone the key can read) or a comma list of athlete ids."),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Prefetch history into the cache: a year back by default, and planned events ahead."""
-    from intervals_mcp.cli.args import EVENTS_AHEAD_DAYS, parse_resources, resolve_range
+    from intervals_mcp.cli.args import EVENTS_AHEAD_DAYS, parse_athletes, parse_resources, resolve_range
 
     # Checked now, against this machine's date, so a typo fails before anything is fetched;
     # the range itself is resolved against the athlete's own today once they are known.
     resolve_range(since=since, days=days, until=until, today=date.today())
     resources = parse_resources(only)
+    several = parse_athletes(athletes, athlete_id)
     settings = _settings(db)
     settings.require_credentials()
     if settings.database_url.startswith("sqlite"):
@@ -127,6 +132,7 @@ def sync(
         full=full,
         with_intervals=intervals,
         events_ahead=EVENTS_AHEAD_DAYS if until is None else None,
+        athletes=several,
     )
     raise typer.Exit(run_sync(settings, request))
 

@@ -189,6 +189,17 @@ def event_columns(payload: JSONDict) -> JSONDict:
     }
 
 
+def as_payload(answer: object, listed_as: str | None, what: str) -> JSONDict:
+    """An upstream answer as the JSON object a payload column stores: an object as it is, a
+    list as `{listed_as: [...]}` (nothing dropped). ValueError when it is neither."""
+    if listed_as is not None and isinstance(answer, list):
+        return {listed_as: answer}
+    if listed_as is None and isinstance(answer, dict):
+        return answer
+    expected = "list" if listed_as else "object"
+    raise ValueError(f"The {what} answer is a {type(answer).__name__}, not the {expected} expected")
+
+
 def profile_columns(payload: JSONDict) -> JSONDict:
     """Columns of the athlete object (with sportSettings)."""
     return {

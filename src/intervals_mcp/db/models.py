@@ -101,19 +101,52 @@ class Event(SQLModel, table=True):
     payload: dict[str, Any] = _payload()
 
 
-class ActivityIntervals(SQLModel, table=True):
-    """The intervals of one activity, with the activity's change markers it was fetched under.
-
-    The markers are kept as the exact strings upstream sent: when the activity's markers move,
-    these intervals are stale.
-    """
-
-    __tablename__: ClassVar[Any] = "activity_intervals"
+class ActivityExtra(SQLModel):
+    """What every per-activity extra table holds: the extra of one activity, with the activity's
+    change markers it was fetched under, kept as the exact strings upstream sent (when the
+    activity's markers move, the extra is stale)."""
 
     athlete_id: str = Field(primary_key=True)
     activity_id: str = Field(primary_key=True)
     icu_sync_date: str | None = None
     analyzed: str | None = None
+    payload_hash: str
+    fetched_at: datetime
+    payload: dict[str, Any] = _payload()
+
+
+class ActivityIntervals(ActivityExtra, table=True):
+    """The intervals of one activity (the IntervalsDTO)."""
+
+    __tablename__: ClassVar[Any] = "activity_intervals"
+
+
+class ActivityStreams(ActivityExtra, table=True):
+    """The streams of one activity (`{"streams": [...]}`, upstream's list kept whole); added in
+    migration 0006."""
+
+    __tablename__: ClassVar[Any] = "activity_streams"
+
+
+class ActivityMessages(ActivityExtra, table=True):
+    """The messages (comments) of one activity (`{"messages": [...]}`); besides the markers,
+    they go stale with time, as new comments move no marker. Added in migration 0006."""
+
+    __tablename__: ClassVar[Any] = "activity_messages"
+
+
+class AthleteDocument(SQLModel, table=True):
+    """One athlete-level answer of upstream that is not a dated record: curves, gear, custom
+    items, the athletes a key follows. `kind` names it (see resources.DOCUMENTS), `key` the
+    query it answers (e.g. the curves and filters asked), `marker` what it was fetched under
+    (the newest activity it could include). Added in migration 0006."""
+
+    __tablename__: ClassVar[Any] = "athlete_documents"
+
+    athlete_id: str = Field(primary_key=True)
+    kind: str = Field(primary_key=True)
+    key: str = Field(primary_key=True)
+    marker: str | None = None
     payload_hash: str
     fetched_at: datetime
     payload: dict[str, Any] = _payload()
@@ -188,6 +221,9 @@ TABLES = (
     WellnessDay,
     Event,
     ActivityIntervals,
+    ActivityStreams,
+    ActivityMessages,
+    AthleteDocument,
     AthleteProfile,
     SyncCoverage,
     ApiToken,

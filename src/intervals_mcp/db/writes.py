@@ -4,7 +4,8 @@
 delete what it no longer returns, mark every day covered) in ONE transaction, so a crash
 leaves the window stale, never half-marked. `upsert_records`/`delete_records` write single
 records through (a detail fetch, or after a write upstream) without touching coverage.
-`save_extra`/`save_profile` store an activity's intervals and the athlete object.
+`save_extra`/`save_profile` store an activity's extras (intervals, streams, messages) and the
+athlete object; `save_document` an athlete-level document (curves, gear, ...).
 
 Every write carries `fetched_at`, the moment its data was asked for upstream, and never
 replaces anything the cache learnt later: a row is updated only by data at least as new as
@@ -35,7 +36,16 @@ from intervals_mcp.db.columns import (
     text_hash,
 )
 from intervals_mcp.db.engine import Database, JSONText
-from intervals_mcp.db.resources import COVERAGE, EXTRAS, PROFILES, SPECS, Resource, ResourceSpec
+from intervals_mcp.db.resources import (
+    COVERAGE,
+    DOCUMENTS,
+    EXTRAS,
+    PROFILES,
+    SPECS,
+    Document,
+    Resource,
+    ResourceSpec,
+)
 
 # SQLite allows 32766 bound parameters and PostgreSQL 65535; stay far below for IN lists.
 _CHUNK = 500
@@ -239,7 +249,8 @@ async def save_extra(
     markers: tuple[str | None, str | None],
     fetched_at: datetime,
 ) -> None:
-    """Store a record's extra (an activity's intervals) with the parent markers it was fetched under."""
+    """Store a record's extra (an activity's intervals, streams or messages) with the parent
+    markers it was fetched under."""
     _check_aware(fetched_at)
     extra = EXTRAS[kind]
     values = {
@@ -251,6 +262,23 @@ async def save_extra(
     }
     async with db.write() as conn:
         await conn.execute(upsert(conn, extra.table), [_hashed(values, payload)])
+
+
+async def save_document(
+    db: Database,
+    kind: Document,
+    athlete_id: str,
+    key: str,
+    payload: JSONDict,
+    marker: str | None,
+    fetched_at: datetime,
+) -> None:
+    """Store an athlete-level document under (athlete, kind, key) with the marker it was
+    fetched under; an older fetch never replaces a newer one."""
+    _check_aware(fetched_at)
+    values = {"athlete_id": athlete_id, "kind": kind, "key": key, "marker": marker, "fetched_at": fetched_at}
+    async with db.write() as conn:
+        await conn.execute(upsert(conn, DOCUMENTS[kind].table), [_hashed(values, scrub_secrets(payload))])
 
 
 async def save_profile(db: Database, payload: JSONDict, fetched_at: datetime, *, key_owner: bool) -> str:

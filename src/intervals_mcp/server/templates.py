@@ -54,7 +54,7 @@ from intervals_mcp.server.toolspec import (
 from intervals_mcp.sync.reports import Freshness
 
 if TYPE_CHECKING:
-    from intervals_mcp.db.resources import Resource
+    from intervals_mcp.db.resources import Extra, Resource
     from intervals_mcp.sync.athletes import Athlete
     from intervals_mcp.sync.factory import Services
 
@@ -140,11 +140,28 @@ async def _read_record(
     return None if found is None else (found.digest, found.payload)
 
 
-async def _read_intervals(services: Services, athlete_id: str, rid: Any) -> tuple[str, dict[str, Any]] | None:
-    from intervals_mcp.db import queries
+Read = Callable[..., Awaitable[tuple[str, dict[str, Any]] | None]]
 
-    found = await queries.extra(services.reader, "intervals", athlete_id, str(rid))
-    return None if found is None else (found.digest, found.payload)
+
+def _read_extra(kind: Extra, *, with_activity: bool = False) -> Read:
+    """A RecordKind's read of an activity's extra; `with_activity` adds the activity's payload
+    (as "activity") and the athlete's profile to what it is keyed by, for answers that use
+    the sport, FTP or zones."""
+
+    async def read(services: Services, athlete_id: str, rid: Any) -> tuple[str, dict[str, Any]] | None:
+        from intervals_mcp.db import queries
+
+        reader = services.reader
+        found = await queries.extra(reader, kind, athlete_id, str(rid))
+        if found is None or not with_activity:
+            return None if found is None else (found.digest, found.payload)
+        activity = await queries.record(reader, "activities", athlete_id, rid)
+        profile = await queries.profile(reader, athlete_id)
+        parts = [found.digest, activity.digest if activity else "", profile.digest if profile else ""]
+        digest = ":".join(parts)
+        return digest, {**found.payload, "activity": activity.payload if activity else {}}
+
+    return read
 
 
 ACTIVITY = RecordKind(
@@ -171,8 +188,26 @@ INTERVALS = RecordKind(
     ActivityId,
     check_activity_id,
     "get_activities",
-    lambda s, a, rid, refresh: s.records.ensure_intervals(a, rid, refresh=refresh),
-    _read_intervals,
+    lambda s, a, rid, refresh: s.records.ensure_extra("intervals", a, rid, refresh=refresh),
+    _read_extra("intervals"),
+)
+STREAMS = RecordKind(
+    "the streams of activity",
+    "activity_id",
+    ActivityId,
+    check_activity_id,
+    "get_activities",
+    lambda s, a, rid, refresh: s.records.ensure_extra("streams", a, rid, refresh=refresh),
+    _read_extra("streams", with_activity=True),
+)
+MESSAGES = RecordKind(
+    "the messages of activity",
+    "activity_id",
+    ActivityId,
+    check_activity_id,
+    "get_activities",
+    lambda s, a, rid, refresh: s.records.ensure_extra("messages", a, rid, refresh=refresh),
+    _read_extra("messages"),
 )
 
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from intervals_mcp.sync.factory import Services
 
 Ctx = Context[AppState, Any]
-Domain = Literal["activities", "wellness", "calendar", "athlete", "analysis", "writes"]
+Domain = Literal["activities", "wellness", "calendar", "athlete", "coaching", "analysis", "writes"]
 
 READ_ONLY = ToolAnnotations(
     read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=True
@@ -41,13 +41,12 @@ StartDate = Annotated[str | None, Field(description="First day, YYYY-MM-DD, athl
 EndDate = Annotated[str | None, Field(description="Last day, YYYY-MM-DD, athlete-local (inclusive).")]
 AthleteId = Annotated[
     str | None,
-    Field(description="Athlete id like i12345; leave out for the athlete the server is set up for."),
+    Field(description="Athlete id like i12345 (e.g. a coached athlete); default: the configured one."),
 ]
 Refresh = Annotated[
     bool,
     Field(
-        description="Re-fetch from Intervals.icu even if the cache is fresh; only when the user "
-        "says the data just changed."
+        description="Re-fetch from Intervals.icu now; only when the user says the data just changed."
     ),
 ]
 ActivityId = Annotated[str, Field(description="Activity id as listed by get_activities, like i145678901.")]
@@ -60,7 +59,7 @@ class ToolSpec:
 
     name: str
     domain: Domain
-    kind: Literal["range", "record", "compute", "write"]
+    kind: Literal["range", "record", "compute", "athlete", "write"]
     fn: Callable[..., Awaitable[CallToolResult]]
     description: str
     result: type[BaseModel]
@@ -147,14 +146,16 @@ def tool_function(
     params: list[inspect.Parameter],
     result: type[BaseModel],
     run: Callable[[Ctx, dict[str, Any]], Awaitable[CallToolResult]],
+    *,
+    with_source: bool = True,
 ) -> Callable[..., Awaitable[CallToolResult]]:
     """A function the SDK reads like a hand-written tool: `ctx` plus `params`, returning a
-    CallToolResult whose structured part follows `result` (plus provenance)."""
+    CallToolResult whose structured part follows `result` (plus provenance, `with_source`)."""
 
     async def tool(ctx: Ctx, **arguments: Any) -> CallToolResult:
         return await run(ctx, arguments)
 
-    returns = Annotated[CallToolResult, with_provenance(result)]
+    returns = Annotated[CallToolResult, with_provenance(result) if with_source else result]
     ctx_param = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Ctx)
     tool.__signature__ = inspect.Signature([ctx_param, *params], return_annotation=returns)  # type: ignore[attr-defined]
     tool.__annotations__ = {"ctx": Ctx, **{p.name: p.annotation for p in params}, "return": returns}
@@ -164,7 +165,17 @@ def tool_function(
 
 
 def memo_key(name: str, athlete: str, *parts: Any, own: Mapping[str, Any]) -> Hashable:
-    return (name, athlete, *parts, *sorted(own.items()))
+    return (name, athlete, *parts, *sorted((k, _frozen(v)) for k, v in own.items()))
+
+
+def _frozen(value: Any) -> Hashable:
+    """An argument as part of a memo key: lists (durations, ...) become tuples."""
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    hashable: Hashable = value
+    return hashable
 
 
 async def answer(

@@ -28,9 +28,11 @@ from intervals_mcp.api.throttle import BURST, REQUESTS_PER_SECOND
 from intervals_mcp.config import Settings
 from intervals_mcp.db.engine import Database
 from intervals_mcp.db.reader import CacheReader
-from intervals_mcp.sync.athletes import Athlete, Athletes
+from intervals_mcp.sync.athletes import KEY_OWNER, Athlete, Athletes
+from intervals_mcp.sync.documents import Documents
 from intervals_mcp.sync.records import Records
 from intervals_mcp.sync.service import SyncService, utcnow
+from intervals_mcp.sync.writes import Writes
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +53,8 @@ class Services:
     sync: SyncService
     records: Records
     athletes: Athletes
+    documents: Documents
+    writes: Writes
     _stack: AsyncExitStack
 
     @classmethod
@@ -82,15 +86,19 @@ class Services:
             quick = client.with_policy(RetryPolicy(total_seconds=settings.tool_retry_seconds))
             sync = SyncService(db, reader, client, settings, quick=quick, clock=clock)
             log.info("intervals-mcp %s serving athlete %s from %s", __version__, athlete_id, db.describe())
-            return cls(
-                settings, db, reader, sync, Records(sync), Athletes(db, reader, clock), stack.pop_all()
-            )
+            records, athletes, documents = Records(sync), Athletes(db, reader, clock), Documents(sync)
+            writes = Writes(sync, records, athletes, documents)
+            return cls(settings, db, reader, sync, records, athletes, documents, writes, stack.pop_all())
         raise AssertionError("unreachable")  # pragma: no cover - the with block returns or raises
 
     async def athlete(self, given: str | None = None, *, interactive: bool = True) -> Athlete:
         """The athlete `given` names (default: the configured one), resolved (see athletes.py)."""
         _, configured = self.settings.require_credentials()
         return await self.athletes.resolve(given or configured, self.sync.client_for(interactive))
+
+    async def key_owner(self, *, interactive: bool = True) -> Athlete:
+        """The API key's owner (what `0` names): whose the athletes a key follows are."""
+        return await self.athletes.resolve(KEY_OWNER, self.sync.client_for(interactive))
 
     @property
     def request_count(self) -> int:
