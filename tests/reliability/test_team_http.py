@@ -170,12 +170,17 @@ def test_a_token_for_one_athlete_can_use_no_other(
                 assert "only, not" in sentence and asked.lstrip("i") in sentence
         unasked = call_tool(server, both, "get_wellness_data", MONTH)  # two athletes, none asked
         assert unasked.is_error and "ask with athlete_id set to one of them" in text_of(unasked)
+        for tool in ("list_athletes", "get_roster_status"):  # the key's whole roster
+            roster = call_tool(server, both, tool, {})
+            assert roster.is_error and "use a token made for all athletes" in text_of(roster)
         assert fake.requests == [], "a refused call went upstream"
         fake.clear_faults()
         other = call_tool(server, both, "get_wellness_data", {**MONTH, "athlete_id": BOB})
         assert not other.is_error and other.structured_content["athlete_id"] == BOB
         anyone = call_tool(server, coach, "get_wellness_data", {**MONTH, "athlete_id": ANN})
         assert not anyone.is_error and anyone.structured_content["athlete_id"] == ANN
+        listed = call_tool(server, coach, "list_athletes", {})
+        assert not listed.is_error and {a["id"] for a in listed.structured_content["athletes"]} >= {ANN, BOB}
 
 
 def test_stateless_servers_each_answer_any_request_of_a_client(

@@ -32,6 +32,7 @@ from intervals_mcp.server.toolspec import (
     ToolSpec,
     answer,
     athlete_for,
+    key_owner_for,
     memo_key,
     own_parameters,
     param,
@@ -106,7 +107,8 @@ def athlete_tool(
             with tool_errors(f"No {noun}", st.athlete_id, asked):
                 began = st.now()
                 services = await st.services()
-                athlete = await (services.key_owner() if for_key else athlete_for(st, services, asked))
+                whose = key_owner_for(name, services) if for_key else athlete_for(st, services, asked)
+                athlete = await whose
                 found = await fetch(Call(services, athlete, dict(args), refresh, began))
 
                 async def build() -> tuple[Hashable | None, Body]:

@@ -12,6 +12,7 @@ tool; `athlete_for` then keeps each token to its athletes.
 - A token's athletes ("all", or a list) bound every call it makes: a call without
   `athlete_id` uses the configured athlete when the token allows it, else the token's only
   athlete; any other athlete gets one sentence before any request upstream or read of the cache.
+  Tools about the key's whole roster (list_athletes, get_roster_status) need a token for all.
 """
 
 from __future__ import annotations
@@ -125,6 +126,17 @@ class Scope:
             f"This token may use {noun} {listed} only, not {shown}: ask with athlete_id={allowed[0]}, "
             "or use a token made for that athlete."
         )
+
+
+    def whole_roster(self, tool: str) -> None:
+        """Refuse (InputError) a tool about every athlete of the API key unless the token may
+        use them all."""
+        if self.athletes is not None:
+            noun = "athlete" if len(self.athletes) == 1 else "athletes"
+            raise InputError(
+                f"This token may use {noun} {', '.join(self.athletes)} only, and {tool} answers about "
+                "every athlete of the API key: use a token made for all athletes."
+            )
 
 
 def current_scope() -> Scope | None:

@@ -198,3 +198,12 @@ async def athlete_for(st: AppState, services: Services, asked: str | None) -> At
     if scope is not None:
         given = scope.athlete(given, explicit=bool(asked and asked.strip()))
     return await services.athlete(given)
+
+
+async def key_owner_for(tool: str, services: Services) -> Athlete:
+    """The API key's owner, for a tool about the key's whole roster; over HTTP, only for a
+    token that may use every athlete (checked before anything is read or fetched)."""
+    scope = current_scope()
+    if scope is not None:
+        scope.whole_roster(tool)
+    return await services.key_owner()
