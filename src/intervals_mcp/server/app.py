@@ -170,12 +170,25 @@ def serve(
 
         server = build_server(settings, own_process=True, auth=http_auth(settings, host))
         security = http_security(host, port, settings.allowed_hosts)
-        server.run(
-            transport="streamable-http",
-            host=host,
-            port=port,
-            transport_security=security,
-            stateless_http=stateless,
-        )
+        run_http(server, host, port, security, stateless=stateless, log_level=settings.log_level)
     else:
         raise ValueError(f"transport {transport!r} is not supported: use stdio or streamable-http.")
+
+
+def run_http(
+    server: MCPServer[AppState],
+    host: str,
+    port: int,
+    security: TransportSecuritySettings,
+    *,
+    stateless: bool,
+    log_level: str,
+) -> None:
+    """Streamable HTTP under uvicorn, as `MCPServer.run` does, but logging through our own
+    stderr handler (uvicorn's default configuration would send access lines to stdout)."""
+    import anyio
+    import uvicorn
+
+    app = server.streamable_http_app(stateless_http=stateless, transport_security=security, host=host)
+    config = uvicorn.Config(app, host=host, port=port, log_level=log_level.lower(), log_config=None)
+    anyio.run(uvicorn.Server(config).serve)
