@@ -20,10 +20,17 @@ from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Table
 
-from intervals_mcp.db.columns import JSONDict, activity_columns, event_columns, wellness_columns
+from intervals_mcp.db.columns import (
+    JSONDict,
+    activity_columns,
+    event_columns,
+    wellness_columns,
+    zone_time_rows,
+)
 from intervals_mcp.db.models import (
     Activity,
     ActivityIntervals,
+    ActivityZoneTime,
     AthleteProfile,
     Event,
     SyncCoverage,
@@ -43,6 +50,7 @@ ACTIVITIES = table_of(Activity)
 WELLNESS = table_of(WellnessDay)
 EVENTS = table_of(Event)
 INTERVALS = table_of(ActivityIntervals)
+ZONE_TIMES = table_of(ActivityZoneTime)
 PROFILES = table_of(AthleteProfile)
 COVERAGE = table_of(SyncCoverage)
 
@@ -53,6 +61,17 @@ class Cascade:
 
     table: Table
     column: str
+
+
+@dataclass(frozen=True)
+class Children:
+    """Rows of `table` derived from a record's payload (by `rows(payload, columns)`), keyed by
+    the record's id in `column`: written with the record whenever its payload changes, and
+    deleted with it (list the same table among the cascades)."""
+
+    table: Table
+    column: str
+    rows: Callable[[JSONDict, JSONDict], list[JSONDict]]
 
 
 @dataclass(frozen=True)
@@ -70,6 +89,7 @@ class ResourceSpec:
     window_days: int  # most days one list request covers
     order: tuple[ColumnElement[Any], ...]  # the order rows are answered in
     cascades: tuple[Cascade, ...] = ()
+    children: Children | None = None
 
     def key(self, record_id: str | int) -> str | int:
         """A record id as this table stores it."""
@@ -95,7 +115,8 @@ SPECS: dict[Resource, ResourceSpec] = {
         owner_key="icu_athlete_id",
         window_days=120,
         order=(ACTIVITIES.c.start_date_local.desc(), ACTIVITIES.c.id.desc()),
-        cascades=(Cascade(INTERVALS, "activity_id"),),
+        cascades=(Cascade(INTERVALS, "activity_id"), Cascade(ZONE_TIMES, "activity_id")),
+        children=Children(ZONE_TIMES, "activity_id", zone_time_rows),
     ),
     "wellness": ResourceSpec(
         name="wellness",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from intervals_mcp.server.tools import activities, calendar, wellness
+from intervals_mcp.server.tools import activities, analysis, calendar, history, wellness
 from intervals_mcp.server.toolspec import ToolSpec
 
 if TYPE_CHECKING:
@@ -13,7 +13,13 @@ if TYPE_CHECKING:
 
     from intervals_mcp.server.app import AppState
 
-TOOLS: tuple[ToolSpec, ...] = (*activities.TOOLS, *wellness.TOOLS, *calendar.TOOLS)
+TOOLS: tuple[ToolSpec, ...] = (
+    *activities.TOOLS,
+    *wellness.TOOLS,
+    *calendar.TOOLS,
+    *analysis.TOOLS,
+    *history.TOOLS,
+)
 
 
 def register_tools(server: MCPServer[AppState], tools: tuple[ToolSpec, ...] = TOOLS) -> None:
