@@ -5,6 +5,8 @@ Each tool answers a question about a span in one call, from SQL aggregates over 
 dozens of calls and tens of thousands of characters for. The sport rule is
 `analysis.sports`: `Ride` includes VirtualRide, GravelRide, MountainBikeRide, TrackRide and
 Cyclocross; `Run` includes VirtualRun and TrailRun; any other type matches only itself.
+
+The database modules are imported inside the tools, so `serve` starts without SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ from intervals_mcp.analysis.sports import normalize_sport, sport_types
 from intervals_mcp.analysis.summary import summarize_training
 from intervals_mcp.analysis.wellness import BASELINE_DAYS, wellness_trends
 from intervals_mcp.analysis.zones import check_metric, intensity_distribution
-from intervals_mcp.db import analytics_queries as aq
 from intervals_mcp.server.answers import Body
 from intervals_mcp.server.compute import Span
 from intervals_mcp.server.formatting.fitness import fitness_answer, wellness_answer
@@ -96,6 +97,8 @@ async def get_training_summary(view: ComputeView, group_by: GroupBy = None, spor
     climbing and load, overall, per sport and per week, month or year, beside the equally long
     span before. Use it instead of adding up get_activities: months or years in one call, from
     the cache. Strava-hidden activities are counted and named, never summed."""
+    from intervals_mcp.db import analytics_queries as aq
+
     before = previous_span(view.start, view.end).start
     rows = await aq.daily_totals(view.reader, view.athlete.id, before, view.end, sport_types(sport))
     rows += await aq.strava_stubs(view.reader, view.athlete.id, before, view.end)
@@ -117,6 +120,8 @@ async def get_intensity_distribution(
     from every activity's zone times: each zone's time and share, the three-zone split with the
     polarization index, and the split week by week. Use it for "how polarized is my training",
     instead of reading activities one by one. Activities without zone times are counted apart."""
+    from intervals_mcp.db import analytics_queries as aq
+
     kind = check_metric(metric)
     days = await aq.zone_days(view.reader, view.athlete.id, view.start, view.end, kind, sport_types(sport))
     found = intensity_distribution(kind, days, view.start, view.end)
@@ -137,6 +142,8 @@ async def get_fitness_trend(view: ComputeView, forecast_days: ForecastDays = 0) 
     end_date, the peak, the ramp per week and at most 60 points, all Intervals.icu's own; with
     forecast_days, our estimate of where they go from the planned workouts (e.g. on race day).
     Use it instead of reading get_wellness_data day by day."""
+    from intervals_mcp.db import analytics_queries as aq
+
     days = await aq.fitness_days(view.reader, view.athlete.id, view.start, view.end)
     planned: dict[date, float] = {}
     if forecast_days > 0:
@@ -160,6 +167,8 @@ async def get_wellness_trends(view: ComputeView) -> Body:
     ending end_date, default today), with flags when HRV is below or resting HR above the
     baseline band, the weight trend over the span and the training load beside them. Use it for
     "am I recovering", instead of reading get_wellness_data day by day."""
+    from intervals_mcp.db import analytics_queries as aq
+
     first = min(view.start, view.end - timedelta(days=BASELINE_DAYS - 1))
     days = await aq.wellness_days(view.reader, view.athlete.id, first, view.end)
     load = await aq.daily_load(view.reader, view.athlete.id, first, view.end)

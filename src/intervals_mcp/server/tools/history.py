@@ -1,5 +1,6 @@
 """The athlete's history as a whole: the plan against what was done, finding sessions, and what
-the cache holds. Answers come from SQL over the cache (see `analysis.py` for the sport rule)."""
+the cache holds. Answers come from SQL over the cache (see `analysis.py` for the sport rule).
+The database modules are imported inside the tools, so `serve` starts without SQLAlchemy."""
 
 from __future__ import annotations
 
@@ -15,9 +16,6 @@ from intervals_mcp.analysis.periods import Period
 from intervals_mcp.analysis.search import SearchFilter, check_sort, passes, search
 from intervals_mcp.analysis.search import similar_to as nearest_to
 from intervals_mcp.analysis.sports import SPORT_FAMILIES, normalize_sport, sport_family, sport_types
-from intervals_mcp.db import analytics_queries as aq
-from intervals_mcp.db import queries
-from intervals_mcp.db.resources import RESOURCES
 from intervals_mcp.errors import InputError
 from intervals_mcp.server.answers import Body
 from intervals_mcp.server.formatting import plans as fmt
@@ -59,6 +57,8 @@ async def get_plan_adherence(view: ComputeView) -> Body:
     planned load) and weekly rows. Pairs through Intervals.icu's own links, else the same day
     and sport. Use it for "did I follow my plan", instead of comparing get_events with
     get_activities."""
+    from intervals_mcp.db import analytics_queries as aq
+
     events = await aq.planned_workouts(view.reader, view.athlete.id, view.start, view.end)
     done = await aq.done_activities(view.reader, view.athlete.id, view.start, view.end)
     found = plan_adherence(events, done, view.start, view.end, view.today)
@@ -104,6 +104,8 @@ async def search_activities(
     distance, duration or power; or sessions similar to one activity, to see its progression.
     Use it for "my longest run this year" or "every sweet spot session", instead of paging
     through get_activities."""
+    from intervals_mcp.db import analytics_queries as aq
+
     athlete = view.athlete.id
     wanted = SearchFilter(
         query,
@@ -190,6 +192,10 @@ async def get_cache_status(view: ComputeView) -> Body:
     fetch, stale days, row counts, Strava-hidden activities, and the exact `intervals-mcp sync`
     command that fills a gap. Use it before questions about long spans, or when an answer says
     days are not cached; it fetches nothing."""
+    from intervals_mcp.db import analytics_queries as aq
+    from intervals_mcp.db import queries
+    from intervals_mcp.db.resources import RESOURCES
+
     athlete = view.athlete.id
     today = view.today
     counts = await aq.row_counts(view.reader, athlete)
