@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import BindParameter, Select, bindparam, func, select
 
 from intervals_mcp.analysis.adherence import WORKOUT, DoneActivity, PlannedEvent
+from intervals_mcp.analysis.cache import CoveredRange, covered_ranges
 from intervals_mcp.analysis.fitness import FitnessDay
 from intervals_mcp.analysis.search import SearchItem
 from intervals_mcp.analysis.summary import ActivityRow
@@ -297,6 +298,33 @@ async def first_cached_day(reader: CacheReader, athlete: str, resource: str) -> 
     """The first day of `resource` the cache has fetched for the athlete, if any."""
     rows = await reader.rows(_FIRST_COVERED, {"athlete": athlete, "resource": resource})
     return rows[0][0] if rows and rows[0][0] is not None else None
+
+
+_RUNS = (
+    select(COVERAGE.c.fetched_at, func.min(COVERAGE.c.day), func.max(COVERAGE.c.day), func.count())
+    .where(COVERAGE.c.athlete_id == _ATHLETE, COVERAGE.c.resource == bindparam("resource"))
+    .group_by(COVERAGE.c.fetched_at)
+)
+_DAYS_AT = select(COVERAGE.c.day).where(
+    COVERAGE.c.athlete_id == _ATHLETE,
+    COVERAGE.c.resource == bindparam("resource"),
+    COVERAGE.c.fetched_at == bindparam("at"),
+)
+
+
+async def covered(reader: CacheReader, athlete: str, resource: str) -> list[CoveredRange]:
+    """What the cache has fetched of `resource`, as ranges of days fetched at one moment: one
+    row per fetch from SQL (a fetch window's days share their moment); only a moment whose days
+    are not one run (two windows fetched at the same instant) is read day by day."""
+    params = {"athlete": athlete, "resource": resource}
+    ranges: list[CoveredRange] = []
+    for at, first, last, days in await reader.rows(_RUNS, params):
+        if (last - first).days + 1 == days:
+            ranges.append(CoveredRange(first, last, at))
+        else:
+            rows = await reader.rows(_DAYS_AT, {**params, "at": at})
+            ranges += covered_ranges(dict.fromkeys((r[0] for r in rows), at))
+    return sorted(ranges, key=lambda r: (r.start, r.fetched_at))
 
 
 _COUNTS = {

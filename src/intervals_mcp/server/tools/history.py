@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from intervals_mcp.analysis.adherence import plan_adherence
-from intervals_mcp.analysis.cache import cache_status, covered_ranges, sync_command
+from intervals_mcp.analysis.cache import cache_status, sync_command
 from intervals_mcp.analysis.periods import Period
 from intervals_mcp.analysis.search import SearchFilter, check_sort, passes, search
 from intervals_mcp.analysis.search import similar_to as nearest_to
@@ -193,7 +193,6 @@ async def get_cache_status(view: ComputeView) -> Body:
     command that fills a gap. Use it before questions about long spans, or when an answer says
     days are not cached; it fetches nothing."""
     from intervals_mcp.db import analytics_queries as aq
-    from intervals_mcp.db import queries
     from intervals_mcp.db.resources import RESOURCES
 
     athlete = view.athlete.id
@@ -202,12 +201,12 @@ async def get_cache_status(view: ComputeView) -> Body:
     who = None if view.own else athlete
     rows = []
     for resource in RESOURCES:
-        days = await queries.coverage(view.reader, athlete, resource, date.min, date.max)
+        ranges = await aq.covered(view.reader, athlete, resource)
         status = None
         command = sync_command(resource, [Period(today - timedelta(days=365), today)], who)
-        if days:
-            first, last = min(days), max(days)
-            status = cache_status(resource, first, last, covered_ranges(days), view.is_stale, who)
+        if ranges:
+            first, last = min(r.start for r in ranges), max(r.end for r in ranges)
+            status = cache_status(resource, first, last, ranges, view.is_stale, who)
         hidden = counts["strava_hidden"] if resource == "activities" else 0
         rows.append(fmt.cache_row(status, resource, counts[resource], hidden, command))
     result = CacheStatusResult(
