@@ -17,7 +17,7 @@ from intervals_mcp.fake import FakeWorld
 from intervals_mcp.server.tools import TOOLS
 
 from . import expected as ex
-from .conftest import KEY, TODAY, athlete, data, sentence, serving, text
+from .support import KEY, TODAY, athlete, data, sentence, serving, text
 
 pytestmark = pytest.mark.anyio
 D = date.fromisoformat

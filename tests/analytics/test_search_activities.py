@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from . import expected as ex
-from .conftest import TODAY, athlete, data, serving, text
+from .support import TODAY, athlete, data, serving, text
 
 pytestmark = pytest.mark.anyio
 D = date.fromisoformat
