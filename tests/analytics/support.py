@@ -5,7 +5,6 @@ machine's date)."""
 
 from __future__ import annotations
 
-import copy
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from pydantic import SecretStr
 from intervals_mcp.config import load_settings
 from intervals_mcp.fake import FakeIntervals, FakeStore, FakeWorld, generate_athlete
 from intervals_mcp.server.app import build_server
+from sync.helpers import clone  # tests/sync: an independent copy of a store
 
 KEY = "analytics-key"
 TODAY = date(2026, 3, 15)
@@ -35,16 +35,7 @@ def athlete(
     seed: int, years: float = 1.0, athlete_id: str = "i12345", timezone: str = "Europe/Brussels"
 ) -> FakeStore:
     """A seeded athlete ending TODAY, a copy a test may edit as "upstream"."""
-    store = _generated(seed, years, athlete_id, timezone)
-    with store.lock:
-        return FakeStore(
-            copy.deepcopy(store.athlete),
-            copy.deepcopy(list(store.activities.values())),
-            copy.deepcopy(list(store.wellness.values())),
-            copy.deepcopy(list(store.events.values())),
-            today=store.today,
-            fitness_start=store.fitness_start,
-        )
+    return clone(_generated(seed, years, athlete_id, timezone))
 
 
 @dataclass
