@@ -16,11 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from intervals_mcp.server.tools import (
     activities,
+    analysis,
     athlete,
     calendar,
     calendar_writes,
     coaching,
     curves,
+    history,
     wellness,
     writes,
 )
@@ -34,6 +36,8 @@ TOOLS: tuple[ToolSpec, ...] = (
     *activities.TOOLS,
     *wellness.TOOLS,
     *calendar.TOOLS,
+    *analysis.TOOLS,
+    *history.TOOLS,
     *athlete.TOOLS,
     *curves.TOOLS,
     *coaching.TOOLS,
