@@ -25,12 +25,19 @@ from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Table
 
-from intervals_mcp.db.columns import JSONDict, activity_columns, event_columns, wellness_columns
+from intervals_mcp.db.columns import (
+    JSONDict,
+    activity_columns,
+    event_columns,
+    wellness_columns,
+    zone_time_rows,
+)
 from intervals_mcp.db.models import (
     Activity,
     ActivityIntervals,
     ActivityMessages,
     ActivityStreams,
+    ActivityZoneTime,
     ApiToken,
     AthleteDocument,
     AthleteProfile,
@@ -56,6 +63,7 @@ INTERVALS = table_of(ActivityIntervals)
 STREAMS = table_of(ActivityStreams)
 MESSAGES = table_of(ActivityMessages)
 DOCUMENTS_TABLE = table_of(AthleteDocument)
+ZONE_TIMES = table_of(ActivityZoneTime)
 PROFILES = table_of(AthleteProfile)
 COVERAGE = table_of(SyncCoverage)
 TOKENS = table_of(ApiToken)
@@ -68,6 +76,17 @@ class Cascade:
 
     table: Table
     column: str
+
+
+@dataclass(frozen=True)
+class Children:
+    """Rows of `table` derived from a record's payload (by `rows(payload, columns)`), keyed by
+    the record's id in `column`: written with the record whenever its payload changes, and
+    deleted with it (list the same table among the cascades)."""
+
+    table: Table
+    column: str
+    rows: Callable[[JSONDict, JSONDict], list[JSONDict]]
 
 
 @dataclass(frozen=True)
@@ -85,6 +104,7 @@ class ResourceSpec:
     window_days: int  # most days one list request covers
     order: tuple[ColumnElement[Any], ...]  # the order rows are answered in
     cascades: tuple[Cascade, ...] = ()
+    children: Children | None = None
 
     def key(self, record_id: str | int) -> str | int:
         """A record id as this table stores it."""
@@ -114,7 +134,9 @@ SPECS: dict[Resource, ResourceSpec] = {
             Cascade(INTERVALS, "activity_id"),
             Cascade(STREAMS, "activity_id"),
             Cascade(MESSAGES, "activity_id"),
+            Cascade(ZONE_TIMES, "activity_id"),
         ),
+        children=Children(ZONE_TIMES, "activity_id", zone_time_rows),
     ),
     "wellness": ResourceSpec(
         name="wellness",

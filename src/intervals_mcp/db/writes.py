@@ -101,18 +101,52 @@ def _hashed(values: JSONDict, payload: JSONDict) -> JSONDict:
     return {**values, "payload_hash": text_hash(text), "payload": JSONText(text)}
 
 
-def _records(
-    spec: ResourceSpec, athlete_id: str, rows: Iterable[JSONDict], fetched_at: datetime
-) -> dict[Any, JSONDict]:
-    """Column values per id (a later duplicate wins), computed before any SQL runs."""
+@dataclass
+class _Rows:
+    """What one write stores: column values per id (a later duplicate wins) and, for a
+    resource with children, each record's child rows; computed before any SQL runs."""
+
+    records: dict[Any, JSONDict]
+    children: dict[Any, list[JSONDict]]
+
+
+def _records(spec: ResourceSpec, athlete_id: str, rows: Iterable[JSONDict], fetched_at: datetime) -> _Rows:
     _check_aware(fetched_at)
-    records: dict[Any, JSONDict] = {}
+    out = _Rows({}, {})
     for payload in rows:
         values = spec.columns(payload)
-        records[values["id"]] = _hashed(
+        out.records[values["id"]] = _hashed(
             {**values, "athlete_id": athlete_id, "fetched_at": fetched_at}, payload
         )
-    return records
+        if spec.children is not None:
+            kids = spec.children.rows(payload, values)
+            out.children[values["id"]] = [{**kid, "athlete_id": athlete_id} for kid in kids]
+    return out
+
+
+async def _write_children(
+    conn: AsyncConnection, spec: ResourceSpec, athlete_id: str, rows: _Rows, known: dict[Any, str]
+) -> None:
+    """Rewrite the child rows of the records whose payload this write really stored (new or
+    changed, and not kept back as older than the cached row)."""
+    if spec.children is None:
+        return
+    table, column = spec.children.table, spec.children.column
+    changed = [i for i, v in rows.records.items() if known.get(i) != v["payload_hash"]]
+    for chunk in _chunks(changed):
+        stored = await conn.execute(
+            select(spec.table.c.id, spec.table.c.payload_hash).where(
+                spec.table.c.athlete_id == athlete_id, spec.table.c.id.in_(chunk)
+            )
+        )
+        applied = [i for i, digest in stored if digest == rows.records[i]["payload_hash"]]
+        if not applied:
+            continue
+        parents = table.c[column].in_([str(i) for i in applied])
+        await conn.execute(delete(table).where(table.c.athlete_id == athlete_id, parents))
+        kids = [kid for i in applied for kid in rows.children.get(i, [])]
+        if kids:
+            await conn.execute(table.insert(), kids)
 
 
 async def _stored(
@@ -140,15 +174,17 @@ async def _write(
     conn: AsyncConnection,
     spec: ResourceSpec,
     athlete_id: str,
-    records: dict[Any, JSONDict],
+    rows: _Rows,
     fetched_at: datetime,
     window: tuple[date, date] | None,
     newer_days: frozenset[date] = frozenset(),
 ) -> WindowChange:
-    records = {i: v for i, v in records.items() if v["local_date"] not in newer_days}
+    records = {i: v for i, v in rows.records.items() if v["local_date"] not in newer_days}
+    rows = _Rows(records, rows.children)
     in_window, known = await _stored(conn, spec.table, athlete_id, list(records), window)
     if records:
         await conn.execute(upsert(conn, spec.table), list(records.values()))
+        await _write_children(conn, spec, athlete_id, rows, known)
     vanished = [
         row.id
         for row in in_window

@@ -28,12 +28,12 @@ from pydantic import BaseModel
 
 from intervals_mcp.server import formatting as fmt
 from intervals_mcp.server.answers import Body
+from intervals_mcp.server.compute import compute_tool
 from intervals_mcp.server.failures import tool_errors
 from intervals_mcp.server.inputs import check_activity_id, parse_event_id, resolve_range
 from intervals_mcp.server.toolspec import (
     ActivityId,
     AthleteId,
-    ComputeView,
     Ctx,
     Domain,
     EndDate,
@@ -52,6 +52,10 @@ from intervals_mcp.server.toolspec import (
     tool_function,
 )
 from intervals_mcp.sync.reports import Freshness
+
+__all__ = [
+    "ACTIVITY", "EVENT", "INTERVALS", "RecordKind", "body", "compute_tool", "range_tool", "record_tool",
+]
 
 if TYPE_CHECKING:
     from intervals_mcp.db.resources import Extra, Resource
@@ -253,56 +257,7 @@ def record_tool(
     return declare
 
 
-# --- compute over the cache ---------------------------------------------------------------------
-
-
-def compute_tool(
-    needs: tuple[Resource, ...], *, default_days: tuple[int, int], result: type[BaseModel], domain: Domain
-) -> Callable[[Callable[..., Awaitable[Body]]], ToolSpec]:
-    """A tool computing over a date range of several resources with SQL aggregates: each needed
-    range is made fresh first; the answer is memoised while nothing in the cache changes."""
-
-    def declare(builder: Callable[..., Awaitable[Body]]) -> ToolSpec:
-        name = builder.__name__
-        params = [
-            param("start_date", StartDate, None),
-            param("end_date", EndDate, None),
-            *own_parameters(builder),
-            param("athlete_id", AthleteId, None),
-            param("refresh", Refresh, False),
-        ]
-
-        async def run(ctx: Ctx, args: dict[str, Any]) -> CallToolResult:
-            st = state_of(ctx)
-            asked, refresh = args.pop("athlete_id"), args.pop("refresh")
-            start, end = args.pop("start_date"), args.pop("end_date")
-            with tool_errors("Nothing for this range", st.athlete_id, asked):
-                services = await st.services()
-                athlete = await athlete_for(st, services, asked)
-                rng = resolve_range(
-                    start,
-                    end,
-                    today=athlete.today(st.now()),
-                    default_start=default_days[0],
-                    default_end=default_days[1],
-                )
-                freshness = [
-                    await services.sync.ensure_fresh(r, athlete, rng.start, rng.end, refresh=refresh)
-                    for r in needs
-                ]
-                view = ComputeView(athlete, rng.start, rng.end, rng.note, services.reader, freshness)
-
-                async def build() -> tuple[Hashable, Body]:
-                    generation = await services.reader.generation()
-                    return generation, await builder(view, **args)
-
-                key = memo_key(name, athlete.id, rng, own=args)
-                return await answer(st, key, await services.reader.generation(), build, freshness)
-
-        fn = tool_function(name, builder.__doc__, params, result, run)
-        return ToolSpec(name, domain, "compute", fn, fn.__doc__ or "", result)
-
-    return declare
+# --- compute over the cache: see compute.py (re-exported here with the other shapes) ------------
 
 
 def body(text: fmt.Framed, structured: BaseModel) -> Body:

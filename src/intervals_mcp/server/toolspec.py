@@ -8,7 +8,7 @@ import inspect
 import re
 from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from mcp.server.mcpserver import Context
@@ -93,7 +93,13 @@ class RecordView:
 
 @dataclass(frozen=True)
 class ComputeView:
-    """What a compute tool reads with: the athlete, the range, and the cache's reader."""
+    """What a compute tool reads with: the athlete, the range, and the cache's reader.
+
+    `note` says what the answer leaves out (a capped range, history not cached, with the
+    `intervals-mcp sync` command that completes it: `sync_command`); `is_stale(day,
+    fetched_at)` is the freshness policy at this call's moment; `own` is whether the athlete is
+    the one the server is set up for (else a sync command must name them).
+    """
 
     athlete: Athlete
     start: date
@@ -101,6 +107,10 @@ class ComputeView:
     note: str | None
     reader: CacheReader
     freshness: list[Freshness] = field(default_factory=list)
+    today: date = field(kw_only=True)
+    is_stale: Callable[[date, datetime], bool] = field(kw_only=True)
+    sync_command: str | None = None
+    own: bool = True
 
 
 def state_of(ctx: Ctx) -> AppState:

@@ -16,11 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from intervals_mcp.server.tools import (
     activities,
+    analysis,
     athlete,
     calendar,
     calendar_writes,
     coaching,
     curves,
+    history,
     wellness,
     writes,
 )
@@ -34,6 +36,8 @@ TOOLS: tuple[ToolSpec, ...] = (
     *activities.TOOLS,
     *wellness.TOOLS,
     *calendar.TOOLS,
+    *analysis.TOOLS,
+    *history.TOOLS,
     *athlete.TOOLS,
     *curves.TOOLS,
     *coaching.TOOLS,
@@ -64,11 +68,20 @@ def lean_schema(schema: Any) -> Any:
     if "properties" in schema:  # property names are data here, not keywords
         out["properties"] = {name: lean_schema(p) for name, p in schema["properties"].items()}
     options = out.get("anyOf")
-    if isinstance(options, list) and len(options) == 2 and {"type": "null"} in options:
-        other = next(o for o in options if o != {"type": "null"})
-        if isinstance(other, dict) and isinstance(other.get("type"), str):
+    if isinstance(options, list) and {"type": "null"} in options:
+        others = [o for o in options if o != {"type": "null"}]
+        simple = [
+            o for o in others if isinstance(o, dict) and set(o) == {"type"} and isinstance(o["type"], str)
+        ]
+        if len(others) == 1 and isinstance(others[0], dict) and isinstance(others[0].get("type"), str):
             del out["anyOf"]
-            out = {**other, **out, "type": [other["type"], "null"]}
+            out = {**others[0], **out, "type": [others[0]["type"], "null"]}
+        elif simple == others:  # int | str | None: one type list
+            del out["anyOf"]
+            out = {**out, "type": [*(o["type"] for o in simple), "null"]}
+        elif simple:  # dict | str | None: the null joins a simple option
+            first = others.index(simple[0])
+            out["anyOf"] = [*others[:first], {"type": [simple[0]["type"], "null"]}, *others[first + 1 :]]
     return out
 
 
