@@ -25,8 +25,10 @@ pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
 @pytest.fixture
 def fake() -> Iterator[FakeIntervals]:
-    """Two years at 40 ms a request: the paced sync takes ~2 s, long enough to overlap."""
-    with FakeIntervals(clone(recent_athlete(2)), api_key=API_KEY, latency=0.04, rate_limit=None) as running:
+    """Two years at 60 ms a request: the paced sync takes ~3 s, long enough to overlap (the
+    calls answered from the cache do not wait on the fake; on PostgreSQL each costs a few more
+    round trips than on SQLite)."""
+    with FakeIntervals(clone(recent_athlete(2)), api_key=API_KEY, latency=0.06, rate_limit=None) as running:
         yield running
 
 
