@@ -17,8 +17,8 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from sqlalchemy import Engine, create_engine, pool
 
-from intervals_mcp.db.engine import upgrade_database
+from intervals_mcp.db.engine import Database, upgrade_database
 
 POSTGRES_ENV = "INTERVALS_MCP_TEST_POSTGRES_URL"
 REQUIRE_ENV = "INTERVALS_MCP_REQUIRE_POSTGRES"
@@ -115,6 +115,16 @@ def database(
         yield url
     finally:
         cluster.drop(url)
+
+
+@asynccontextmanager
+async def opened(where: str | Path) -> AsyncIterator[Database]:
+    """The cache at `where`, open (created or migrated first), closed afterwards."""
+    db = await Database.open(where)
+    try:
+        yield db
+    finally:
+        await db.close()
 
 
 def sync_url(url: str) -> str:

@@ -64,28 +64,19 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("key"),
     )
     if op.get_bind().dialect.name == "postgresql":
-        for name in _PAYLOAD_TABLES:
-            op.alter_column(
-                name,
-                "payload",
-                existing_type=sa.JSON(),
-                type_=postgresql.JSONB(),
-                existing_nullable=False,
-                postgresql_using="payload::jsonb",
-            )
+        _retype_payloads(sa.JSON(), postgresql.JSONB(), "payload::jsonb")
+
+
+def _retype_payloads(old: sa.types.TypeEngine, new: sa.types.TypeEngine, using: str) -> None:
+    for name in _PAYLOAD_TABLES:
+        op.alter_column(
+            name, "payload", existing_type=old, type_=new, existing_nullable=False, postgresql_using=using
+        )
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        for name in _PAYLOAD_TABLES:
-            op.alter_column(
-                name,
-                "payload",
-                existing_type=postgresql.JSONB(),
-                type_=sa.JSON(),
-                existing_nullable=False,
-                postgresql_using="payload::json",
-            )
+        _retype_payloads(postgresql.JSONB(), sa.JSON(), "payload::json")
     op.drop_table("request_budgets")
     op.drop_table("cache_generation")
     op.drop_table("api_tokens")

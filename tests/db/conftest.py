@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from backends import opened
 from intervals_mcp.db.engine import Database
 from intervals_mcp.db.reader import CacheReader
 
@@ -27,20 +28,14 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 async def db(database_url: str, anyio_backend: str) -> AsyncIterator[Database]:
-    database = await Database.open(database_url)
-    try:
+    async with opened(database_url) as database:
         yield database
-    finally:
-        await database.close()
 
 
 @pytest.fixture
 async def sqlite_db(db_path: Path, anyio_backend: str) -> AsyncIterator[Database]:
-    database = await Database.open(db_path)
-    try:
+    async with opened(db_path) as database:
         yield database
-    finally:
-        await database.close()
 
 
 @pytest.fixture

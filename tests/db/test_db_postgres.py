@@ -23,7 +23,7 @@ from alembic.migration import MigrationContext
 from db_factories import FETCHED, activity
 from sqlmodel import SQLModel
 
-from backends import PostgresCluster, database, rows, sync_engine
+from backends import PostgresCluster, database, opened, rows, sync_engine
 from intervals_mcp.db import models, queries, writes
 from intervals_mcp.db.dialects import dialect_for
 from intervals_mcp.db.engine import HEAD_REVISION, Database, alembic_config, upgrade_database
@@ -50,11 +50,8 @@ def empty_pg_url(tmp_path: Path, postgres: PostgresCluster | None) -> Iterator[s
 
 @pytest.fixture
 async def pg(pg_url: str) -> AsyncIterator[Database]:
-    db = await Database.open(pg_url)
-    try:
+    async with opened(pg_url) as db:
         yield db
-    finally:
-        await db.close()
 
 
 # --- the URL and failures (no server needed) --------------------------------------------------

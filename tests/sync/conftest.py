@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from backends import storage_settings
+from backends import opened, storage_settings
 from intervals_mcp.api.client import IntervalsClient
 from intervals_mcp.api.retry import RetryPolicy
 from intervals_mcp.config import Settings
@@ -82,11 +82,8 @@ def clock() -> Clock:
 
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[Database]:
-    database = await Database.open(database_url)
-    try:
+    async with opened(database_url) as database:
         yield database
-    finally:
-        await database.close()
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from rich.console import Console
 from intervals_mcp.cli.args import resolve_range
 from intervals_mcp.cli.render import PlainLines, ProgressBar, console, status_table, summary_table
 from intervals_mcp.config import Settings
-from intervals_mcp.db.engine import upgrade_database
+from intervals_mcp.db.engine import Database, on_database, upgrade_database
 from intervals_mcp.errors import IntervalsMCPError
 from intervals_mcp.sync.asks import DocumentAsk
 from intervals_mcp.sync.bulk import sync_history
@@ -134,8 +134,7 @@ def run_status(settings: Settings, *, as_json: bool) -> int:
     """Print what the cache holds (JSON on stdout with `as_json`, else a table on stderr)."""
     out = console()
     try:
-        upgrade_database(settings.database_url)
-        status = asyncio.run(_status(settings))
+        status = on_database(settings.database_url, lambda db: _status(db, settings))
     except IntervalsMCPError as exc:
         out.print(f"Status failed: {exc}", markup=False, soft_wrap=True)
         return 1
@@ -147,13 +146,9 @@ def run_status(settings: Settings, *, as_json: bool) -> int:
     return 0
 
 
-async def _status(settings: Settings) -> dict[str, Any]:
-    from intervals_mcp.db.engine import Database
-
-    db = await Database.open(settings.database_url, upgrade=False)
+async def _status(db: Database, settings: Settings) -> dict[str, Any]:
     reader = db.open_reader()
     try:
         return await collect_status(reader, settings, describe=db.describe(), size=db.size())
     finally:
         await reader.aclose()
-        await db.close()

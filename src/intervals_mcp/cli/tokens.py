@@ -7,36 +7,16 @@ database keeps only its SHA-256 digest. See server/auth.py for what a token allo
 
 from __future__ import annotations
 
-import asyncio
 import sys
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 if TYPE_CHECKING:
     from intervals_mcp.config import Settings
-    from intervals_mcp.db.engine import Database
-
-T = TypeVar("T")
 
 tokens_app = typer.Typer(help="Bearer tokens for streamable HTTP (a team server).", no_args_is_help=True)
-
-
-def _with_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
-    from intervals_mcp.db.engine import Database, upgrade_database
-
-    url = upgrade_database(settings.database_url)
-
-    async def run() -> T:
-        db = await Database.open(url, upgrade=False)
-        try:
-            return await work(db)
-        finally:
-            await db.close()
-
-    return asyncio.run(run())
 
 
 def _settings() -> Settings:
@@ -53,13 +33,14 @@ def create(
     ],
 ) -> None:
     """Make a token; it is printed once (last line of stdout) and never stored."""
+    from intervals_mcp.db.engine import on_database
     from intervals_mcp.db.tokens import add_token
     from intervals_mcp.server.auth import check_name, new_token, parse_athletes, token_digest
 
     label, allowed = check_name(name), parse_athletes(athletes)
     token = new_token()
     digest, now = token_digest(token), datetime.now(UTC)
-    _with_database(_settings(), lambda db: add_token(db, label, digest, allowed, now))
+    on_database(_settings().database_url, lambda db: add_token(db, label, digest, allowed, now))
     print(
         f"Token {label} may use athletes: {allowed}. It is shown once, below; keep it secret "
         "(`intervals-mcp tokens revoke` ends it).",
@@ -72,9 +53,10 @@ def create(
 @tokens_app.command("list")
 def list_() -> None:
     """Show every token's name, athletes and creation time (never the token)."""
+    from intervals_mcp.db.engine import on_database
     from intervals_mcp.db.tokens import list_tokens
 
-    found = _with_database(_settings(), list_tokens)
+    found = on_database(_settings().database_url, list_tokens)
     for record in found:
         print(f"{record.name}\t{record.athletes}\t{record.created_at.isoformat(timespec='seconds')}")
     if not found:
@@ -88,9 +70,10 @@ def list_() -> None:
 @tokens_app.command("revoke")
 def revoke(name: Annotated[str, typer.Argument(help="The token's name (see `tokens list`).")]) -> None:
     """Delete a token: requests carrying it are refused from now on."""
+    from intervals_mcp.db.engine import on_database
     from intervals_mcp.db.tokens import revoke_token
     from intervals_mcp.errors import InputError
 
-    if not _with_database(_settings(), lambda db: revoke_token(db, name)):
+    if not on_database(_settings().database_url, lambda db: revoke_token(db, name)):
         raise InputError(f"There is no token named {name!r}: `intervals-mcp tokens list` shows them.")
     print(f"Token {name} revoked: requests carrying it are refused from now on.", file=sys.stderr)

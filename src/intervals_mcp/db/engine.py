@@ -7,7 +7,9 @@ migration scripts found by absolute path (the server may start in `/`).
 
 `Database.open(url)` gives the async engine the writes go through, with the dialect's
 per-connection settings; `Database.write()` is one transaction with the dialect's write
-options (SQLite: BEGIN IMMEDIATE). Every failure surfaces as a `StorageError` sentence.
+options (SQLite: BEGIN IMMEDIATE; PostgreSQL: the generation row first). `on_database` runs
+one piece of async work on a database from synchronous code (the commands). Every failure
+surfaces as a `StorageError` sentence.
 """
 
 from __future__ import annotations
@@ -15,11 +17,11 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from intervals_mcp.db.dialects import StorageDialect, as_url, dialect_for
 from intervals_mcp.errors import StorageError
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
     from intervals_mcp.db.reader import CacheReader
+
+T = TypeVar("T")
 
 # The newest migration in migrations/versions; a test checks it matches Alembic's head.
 HEAD_REVISION = "0007"
@@ -218,3 +222,18 @@ class Database:
     def request_budget(self, key: str, rate: float, burst: int) -> Any:
         """A request budget shared across processes on this database, or None (see dialects.py)."""
         return self.dialect.request_budget(self.url, self.engine, key, rate, burst)
+
+
+def on_database(where: str | Path, work: Callable[[Database], Awaitable[T]]) -> T:
+    """From synchronous code with no event loop running (a command): create or migrate the
+    database at `where`, open it, run `work` on it and close it."""
+    url = upgrade_database(where)
+
+    async def run() -> T:
+        db = await Database.open(url, upgrade=False)
+        try:
+            return await work(db)
+        finally:
+            await db.close()
+
+    return asyncio.run(run())

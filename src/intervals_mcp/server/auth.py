@@ -202,19 +202,11 @@ def http_auth(settings: Settings, host: str) -> HttpAuth | None:
     """What streamable HTTP on `host` needs: tokens (when any exists, or off loopback), or None
     (loopback, no token made yet). Creates or migrates the database; synchronous, before the
     server's loop starts. A ConfigError sentence when off loopback with no token."""
-    from intervals_mcp.db.engine import Database, upgrade_database
+    from intervals_mcp.db.engine import on_database
     from intervals_mcp.db.tokens import count_tokens
 
-    url = upgrade_database(settings.database_url)
-
-    async def count() -> int:
-        db = await Database.open(url, upgrade=False)
-        try:
-            return await count_tokens(db)
-        finally:
-            await db.close()
-
-    tokens = asyncio.run(count())
+    url = settings.database_url
+    tokens = on_database(url, count_tokens)
     if tokens == 0 and is_loopback(host):
         log.warning("Serving streamable HTTP on %s without tokens: any local program may call it", host)
         return None
