@@ -35,18 +35,21 @@ def list_windows(fake: FakeIntervals, since: int, resource: str) -> list[str]:
 async def call_with_progress(
     client: Client, fake: FakeIntervals, tool: str, args: dict[str, Any], resource: str
 ) -> tuple[list[Note], list[str]]:
-    seen: list[Note] = []
+    """(the notifications of one call, the windows the fake was asked for during it)."""
+    send, receive = anyio.create_memory_object_stream[Note](1000)
 
     async def heard(progress: float, total: float | None, message: str | None) -> None:
-        seen.append((progress, total, message))
+        send.send_nowait((progress, total, message))
 
-    since = len(fake.requests)
-    result = await client.call_tool(tool, args, progress_callback=heard)
-    assert not result.is_error, text_of(result)
-    windows = list_windows(fake, since, resource)
-    with anyio.fail_after(10):
-        while len(seen) < len(windows):
-            await anyio.sleep(0.02)
+    with send, receive:
+        since = len(fake.requests)
+        result = await client.call_tool(tool, args, progress_callback=heard)
+        assert not result.is_error, text_of(result)
+        windows = list_windows(fake, since, resource)
+        with anyio.fail_after(10):
+            seen = [await receive.receive() for _ in windows]
+        await anyio.sleep(0.1)
+        assert receive.statistics().current_buffer_used == 0, "no more notifications than windows"
     return seen, windows
 
 
@@ -71,5 +74,4 @@ async def test_the_windows_a_call_fetches_are_reported_as_progress(
 
         # Answered from the cache: nothing fetched, nothing reported.
         seen, windows = await call_with_progress(client, fake, "get_activities", year, "activities")
-        await anyio.sleep(0.2)
         assert windows == [] and seen == []

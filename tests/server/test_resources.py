@@ -74,7 +74,8 @@ async def test_the_guide_the_profile_and_the_cache_status_over_stdio(
 
         (profile,) = (await client.read_resource("intervals://athlete/profile")).contents
         text = getattr(profile, "text", "")
-        assert text.startswith(f"Athlete {fake.athlete_id}: {athlete['name']}, time zone {athlete['timezone']}")
+        who = f"Athlete {fake.athlete_id}: {athlete['name']}, time zone {athlete['timezone']}"
+        assert text.startswith(who)
         (same,) = (await client.read_resource(f"intervals://athlete/{fake.athlete_id}/profile")).contents
         assert getattr(same, "text", "").split(";")[0] == text.split(";")[0]
 
