@@ -102,6 +102,8 @@ def test_server_json_names_the_pypi_package_and_its_settings() -> None:
     # The registry's required keys and limits (server.schema.json, ServerDetail and Package).
     assert re.fullmatch(r"[a-zA-Z0-9.-]+/[a-zA-Z0-9._-]+", doc["name"]) and 3 <= len(doc["name"]) <= 200
     assert doc["name"] == "io.github.intervals-mcp/intervals-mcp"
+    # The registry proves the PyPI package is ours by finding this line in its README.
+    assert f"mcp-name: {doc['name']}" in (ROOT / "README.md").read_text(encoding="utf-8")
     assert 1 <= len(doc["description"]) <= 100
     assert doc["version"] == __version__
     assert doc["repository"] == {"url": PYPROJECT["project"]["urls"]["Homepage"], "source": "github"}

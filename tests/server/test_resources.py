@@ -20,6 +20,7 @@ from .test_stdio import params
 
 pytestmark = pytest.mark.anyio
 GUIDE = "intervals://guides/workout-text"
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 
 
 @pytest.fixture(params=["auto", "legacy"])
@@ -125,3 +126,15 @@ def test_the_targets_the_guide_recommends_lint_clean() -> None:
         for target in re.findall(r"`([^`]+)`", write):
             found = lint_workout(f"- 10m {target}", sport=sport)
             assert found == [], f"{sport} `{target}`: {found}"
+
+
+async def test_the_readme_names_only_resources_the_server_serves(settings: Any) -> None:
+    import re
+
+    from intervals_mcp.server.app import build_server
+
+    named = set(re.findall(r"`(intervals://[^`]+)`", README))
+    async with Client(build_server(settings), mode="legacy") as client:  # type: ignore[arg-type]
+        served = {r.uri for r in (await client.list_resources()).resources}
+        served |= {t.uri_template for t in (await client.list_resource_templates()).resource_templates}
+    assert len(named) >= 3 and named <= served, named - served
