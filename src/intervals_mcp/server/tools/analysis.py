@@ -5,6 +5,7 @@ Each tool answers a question about a span in one call, from SQL aggregates over 
 dozens of calls and tens of thousands of characters for. The sport rule is
 `analysis.sports`: `Ride` includes VirtualRide, GravelRide, MountainBikeRide, TrackRide and
 Cyclocross; `Run` includes VirtualRun and TrailRun; any other type matches only itself.
+Three of them point at a chart page (an MCP App, `server/charts/`) through their `_meta`.
 
 The database modules are imported inside the tools, so `serve` starts without SQLAlchemy.
 """
