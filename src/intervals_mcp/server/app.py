@@ -102,6 +102,7 @@ def build_server(
     auth: bearer tokens on streamable HTTP (see auth.py); stdio never has any.
     """
     from intervals_mcp.server.prompts import register_prompts
+    from intervals_mcp.server.resources import register_resources
     from intervals_mcp.server.tools import offered, sdk_tools
 
     @asynccontextmanager
@@ -126,6 +127,7 @@ def build_server(
         auth=auth.settings if auth else None,
     )
     register_prompts(server)
+    register_resources(server)
     return server
 
 
