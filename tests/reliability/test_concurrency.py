@@ -25,9 +25,7 @@ pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
 @pytest.fixture
 def fake() -> Iterator[FakeIntervals]:
-    """Two years at 60 ms a request: the paced sync takes ~3 s, long enough to overlap (the
-    calls answered from the cache do not wait on the fake; on PostgreSQL each costs a few more
-    round trips than on SQLite)."""
+    """Two years at 60 ms a request: the paced sync takes ~3 s, long enough to overlap."""
     with FakeIntervals(clone(recent_athlete(2)), api_key=API_KEY, latency=0.06, rate_limit=None) as running:
         yield running
 
@@ -41,7 +39,9 @@ async def test_server_answers_200_calls_while_a_sync_process_writes(
     assert seen.failures == [], seen.failures[:3]
     assert seen.sync_code == 0, seen.sync_err
     assert "locked" not in seen.sync_err.lower()
-    assert seen.during_sync >= 20, "the calls and the sync did not overlap: the test proved nothing"
+    # On PostgreSQL the refreshes queue behind the sync for the shared politeness budget, so
+    # fewer calls fit in the sync's time than on SQLite; ten (one of them a refresh) still overlap.
+    assert seen.during_sync >= 10, "the calls and the sync did not overlap: the test proved nothing"
     assert check_consistent(db, fake.store) >= covered_days(fake)
 
 
