@@ -96,6 +96,12 @@ class BaseUrlError(UpstreamError):
     # every try, for every request.
 
 
+STOPS_A_SYNC: tuple[type[UpstreamError], ...] = (AuthenticationError, BaseUrlError, UpstreamUnreachableError)
+"""Failures that every other request would meet the same way (a rejected key, a wrong or unusable
+INTERVALS_API_BASE_URL, nothing answering there): a sync stops at the first instead of failing
+each window in turn."""
+
+
 class InvalidResponseError(UpstreamError):
     """Intervals.icu sent a response that is not the JSON expected; try again later."""
 

@@ -37,6 +37,7 @@ from intervals_mcp.errors import (
     UpstreamError,
     UpstreamTimeoutError,
     UpstreamUnavailableError,
+    UpstreamUnreachableError,
 )
 from intervals_mcp.fake import FakeIntervals, Fault, FaultKind
 from intervals_mcp.server.app import build_server
@@ -193,12 +194,18 @@ async def test_sync_gives_up_with_one_sentence_and_marks_nothing_covered(
     if fault is not None:
         quiet_fake.inject(replace(fault, path_contains="/wellness"))
     async with service_for(base_url, tmp_path / "cache.sqlite3", budget=1.0) as (service, reader):
-        report = await service.sync(START, END, ["wellness"])
-        wellness = report.resources["wellness"]
-        assert not report.ok and wellness.fetched == 0 and wellness.failed == wellness.planned >= 1
-        for error in report.errors:
-            assert isinstance(error, error_type), repr(error)
-            assert_one_sentence(str(error))
+        if fault is None:
+            # Nothing listening: every window would fail the same way, so the sync stops at once.
+            with pytest.raises(UpstreamUnreachableError) as stopped:
+                await service.sync(START, END, ["wellness"])
+            assert_one_sentence(str(stopped.value))
+        else:
+            report = await service.sync(START, END, ["wellness"])
+            wellness = report.resources["wellness"]
+            assert not report.ok and wellness.fetched == 0 and wellness.failed == wellness.planned >= 1
+            for error in report.errors:
+                assert isinstance(error, error_type), repr(error)
+                assert_one_sentence(str(error))
         assert await queries.coverage(reader, ATHLETE, "wellness", START, END) == {}
         assert await queries.records_in(reader, "wellness", ATHLETE, START, END) == []
 

@@ -11,7 +11,7 @@ from datetime import date
 
 from intervals_mcp.db import queries
 from intervals_mcp.db.resources import spec_of
-from intervals_mcp.errors import AuthenticationError, UpstreamError
+from intervals_mcp.errors import STOPS_A_SYNC, UpstreamError
 from intervals_mcp.sync.athletes import Athlete
 from intervals_mcp.sync.records import Records
 from intervals_mcp.sync.reports import ProgressEvent, ResourceReport, SyncReport
@@ -42,8 +42,9 @@ async def sync_history(
     Events run on to `events_until` when that is later than `end`: the calendar's planned
     workouts and races lie ahead of today. Resources are synced one after another (so
     requests are counted per resource), the windows of each concurrently.
-    AuthenticationError stops the sync; other upstream errors are collected in the report
-    and the rest carries on.
+    A failure every request would meet (`STOPS_A_SYNC`: a rejected key, a wrong base URL,
+    nothing listening) stops the sync and is raised; other upstream errors are collected in
+    the report and the rest carries on.
     """
     sync = records.sync
     report = SyncReport(athlete_id=athlete.id, start=start, end=end)
@@ -128,7 +129,7 @@ async def _sync_intervals(
         async with semaphore:
             try:
                 await records.fetch_intervals(athlete.id, activity_id, markers, interactive=False)
-            except AuthenticationError:
+            except STOPS_A_SYNC:
                 raise
             except UpstreamError as exc:
                 error = exc

@@ -71,9 +71,12 @@ class Services:
         raise AssertionError("unreachable")  # pragma: no cover - the with block returns or raises
 
     async def athlete(self, given: str | None = None, *, interactive: bool = True) -> Athlete:
-        """The athlete `given` names (default: the configured one), resolved (see athletes.py)."""
+        """The athlete `given` names (default: the configured one), resolved (see athletes.py);
+        not `interactive` (a sync), a failure every request would meet is raised at once."""
         _, configured = self.settings.require_credentials()
-        return await self.athletes.resolve(given or configured, self.sync.client_for(interactive))
+        return await self.athletes.resolve(
+            given or configured, self.sync.client_for(interactive), fail_fast=not interactive
+        )
 
     @property
     def request_count(self) -> int:

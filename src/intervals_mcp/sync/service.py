@@ -26,7 +26,7 @@ from intervals_mcp.db.engine import Database
 from intervals_mcp.db.reader import CacheReader
 from intervals_mcp.db.resources import SPECS, Resource
 from intervals_mcp.db.writes import WindowChange
-from intervals_mcp.errors import AuthenticationError, InvalidResponseError, UpstreamError
+from intervals_mcp.errors import STOPS_A_SYNC, AuthenticationError, InvalidResponseError, UpstreamError
 from intervals_mcp.sync.athletes import Athlete
 from intervals_mcp.sync.memo import GenerationMemo
 from intervals_mcp.sync.reports import Freshness
@@ -134,7 +134,12 @@ class SyncService:
         """
         covered = await self.coverage(athlete.id, resource, start, end)
         windows = self.plan(resource, athlete, start, end, covered, full=refresh)
-        results = await self.fetch_windows(self.client_for(interactive), resource, athlete.id, windows)
+        try:
+            results = await self.fetch_windows(self.client_for(interactive), resource, athlete.id, windows)
+        except AuthenticationError:
+            raise
+        except STOPS_A_SYNC as exc:  # the other windows were stopped: the cache answers, if it can
+            results = [WindowResult(windows[0], 0, None, exc)]
         error = next((r.error for r in results if r.error is not None), None)
         if windows:
             covered = await self.coverage(athlete.id, resource, start, end)
@@ -160,7 +165,9 @@ class SyncService:
         windows: Sequence[Window],
         on_done: Callable[[WindowResult], None] | None = None,
     ) -> list[WindowResult]:
-        """Fetch and store windows concurrently; an AuthenticationError stops them all."""
+        """Fetch and store windows concurrently; a failure that every window would meet
+        (`STOPS_A_SYNC`: a rejected key, a wrong base URL, nothing listening) stops them all
+        and is raised."""
         if not windows:
             return []
         semaphore = asyncio.Semaphore(self._concurrency)
@@ -170,7 +177,7 @@ class SyncService:
                 try:
                     rows, change = await self._shared_window(client, resource, athlete_id, window)
                     result = WindowResult(window, rows, change, None)
-                except AuthenticationError:
+                except STOPS_A_SYNC:
                     raise
                 except UpstreamError as exc:
                     result = WindowResult(window, 0, None, exc)
