@@ -256,8 +256,14 @@ def test_any_calendar_range_is_capped_never_a_flood(
     assert kind == "ok", text_of(result)
     data = result.structured_content
     shown = date.fromisoformat(data["start_date"]), date.fromisoformat(data["end_date"])
-    assert shown[1] == end and (shown[1] - shown[0]).days + 1 <= MAX_RANGE_DAYS
-    assert (data["note"] is not None) == ((end - start).days + 1 > MAX_RANGE_DAYS)
+    assert start <= shown[0] <= shown[1] <= end and (shown[1] - shown[0]).days + 1 <= MAX_RANGE_DAYS
+    capped = (end - start).days + 1 > MAX_RANGE_DAYS
+    assert (data["note"] is not None) == capped
+    if capped:  # the part nearest today: today inside it, or the asked end nearest today
+        if start <= RELIABILITY_TODAY <= end:
+            assert shown[0] <= RELIABILITY_TODAY <= shown[1], (start, end, shown)
+        else:
+            assert shown[0] == start if start > RELIABILITY_TODAY else shown[1] == end, (start, end, shown)
 
 
 # --- named cases -----------------------------------------------------------------------------
@@ -350,4 +356,10 @@ def test_range_arithmetic_stays_inside_the_calendar() -> None:
     assert resolve_range("9999-12-31", None, today=RELIABILITY_TODAY, default_start=-30).end == date.max
     assert resolve_range(None, "0001-01-01", today=RELIABILITY_TODAY, default_start=-30).start == date.min
     wide = resolve_range("0001-01-01", "9999-12-31", today=RELIABILITY_TODAY, default_start=-30)
-    assert wide.days == MAX_RANGE_DAYS and wide.end == date.max and wide.note
+    assert wide.days == MAX_RANGE_DAYS and wide.end == RELIABILITY_TODAY and wide.note
+    ahead = resolve_range(
+        "0001-01-01", "9999-12-31", today=RELIABILITY_TODAY, default_start=0, default_end=30
+    )
+    assert ahead.days == MAX_RANGE_DAYS and ahead.start == RELIABILITY_TODAY and ahead.note
+    edge = resolve_range("9990-01-01", "9999-12-31", today=RELIABILITY_TODAY, default_start=-30)
+    assert edge.start == date(9990, 1, 1) and edge.days == MAX_RANGE_DAYS

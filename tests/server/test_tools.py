@@ -279,3 +279,28 @@ async def test_huge_range_is_capped_with_a_note(settings: Settings, mode: str) -
     assert not res.is_error
     assert "Range capped" in text_of(res)
     assert res.structured_content["note"]
+
+
+async def test_the_cap_keeps_the_end_nearest_today_and_fetches_no_far_future(
+    settings: Settings, fake: FakeIntervals, athlete_store: Any
+) -> None:
+    """1900 to 2100 asks for the three years up to today (activities, wellness) or from today
+    (events), not 2097 to 2100; no window past the kept range is fetched."""
+    wide = {"start_date": "1900-01-01", "end_date": "2100-12-31"}
+    async with connect(settings, "auto") as c:
+        listed = await call(c, "get_activities", {**wide, "limit": 5})
+        wellness = await call(c, "get_wellness_data", wide)
+        events = await call(c, "get_events", wide)
+    for res in (listed, wellness, events):
+        assert not res.is_error, text_of(res)
+        assert "the part nearest today" in text_of(res)
+    assert listed.structured_content["end_date"] == str(TODAY)
+    assert wellness.structured_content["end_date"] == str(TODAY)
+    assert events.structured_content["start_date"] == str(TODAY)
+    data = listed.structured_content
+    upstream = sum(1 for a in values(athlete_store.activities) if a["start_date_local"][:10] <= str(TODAY))
+    assert data["total"] + len(data["strava_hidden"]) + data["unnamed_skipped"] == upstream
+    last_day = str(TODAY + timedelta(days=3 * 365 + 1))
+    for request in fake.requests:
+        newest = dict(request.query).get("newest")
+        assert newest is None or newest[:10] <= last_day, request
