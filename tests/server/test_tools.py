@@ -304,3 +304,21 @@ async def test_the_cap_keeps_the_end_nearest_today_and_fetches_no_far_future(
     for request in fake.requests:
         newest = dict(request.query).get("newest")
         assert newest is None or newest[:10] <= last_day, request
+
+
+async def test_a_cut_year_of_activities_counts_one_way(settings: Settings) -> None:
+    """A year at the largest limit, cut to fit the answer: the header, the rows, the one line
+    about what is not shown and the structured counts agree; no 'raise limit' at its maximum."""
+    year = {"start_date": str(TODAY - timedelta(days=364)), "end_date": str(TODAY), "limit": 200}
+    async with connect(settings, "auto") as c:
+        res = await call(c, "get_activities", year)
+    assert not res.is_error, text_of(res)
+    data, lines = res.structured_content, text_of(res).splitlines()
+    shown, total = data["shown"], data["total"]
+    assert 0 < shown < min(200, total), "the year must be long enough to be cut"
+    assert f"showing {shown} of {total}" in lines[0]
+    assert len(data["activities"]) == shown
+    assert sum(1 for line in lines if line.split(" | ")[0] in {a["id"] for a in data["activities"]}) == shown
+    said = [line for line in lines if "not shown" in line or "output cut" in line]
+    assert len(said) == 1 and said[0].startswith(f"{total - shown} older in range not shown"), said
+    assert "raise limit" not in text_of(res)
