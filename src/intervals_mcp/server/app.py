@@ -16,10 +16,14 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mcp.server import MCPServer
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.server.transport_security import TransportSecuritySettings
+from mcp.types import CallToolResult, InputRequiredResult
+from pydantic import ValidationError
 
 from intervals_mcp import __version__
 from intervals_mcp.config import Settings
@@ -85,6 +89,25 @@ class AppState:
                 await services.close()
 
 
+class IntervalsServer(MCPServer[AppState]):
+    """The SDK's server, with arguments it refuses said in one sentence (see arguments.py)
+    instead of pydantic's multi-line dump."""
+
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context[AppState, Any] | None = None
+    ) -> CallToolResult | InputRequiredResult:
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as exc:
+            cause = exc.__cause__
+            if isinstance(exc, UnexpectedToolError) or not isinstance(cause, ValidationError):
+                raise
+            from intervals_mcp.server.arguments import refusal
+
+            schema = next((t.input_schema for t in await self.list_tools() if t.name == name), {})
+            raise ToolError(f"Error executing tool {name}: {refusal(cause.errors(), schema)}") from cause
+
+
 def build_server(
     settings: Settings, *, clock: Callable[[], datetime] | None = None, own_process: bool = False
 ) -> MCPServer[AppState]:
@@ -105,7 +128,7 @@ def build_server(
         finally:
             await state.aclose()
 
-    server: MCPServer[AppState] = MCPServer(
+    server = IntervalsServer(
         "intervals-mcp",
         version=__version__,
         instructions=INSTRUCTIONS,

@@ -36,11 +36,20 @@ READ_ONLY = ToolAnnotations(
 
 # --- the shared arguments (their Field descriptions are what the model reads) ------------------
 
-StartDate = Annotated[str | None, Field(description="First day, YYYY-MM-DD, athlete-local (inclusive).")]
-EndDate = Annotated[str | None, Field(description="Last day, YYYY-MM-DD, athlete-local (inclusive).")]
+StartDate = Annotated[
+    str | None,
+    Field(description="First day, YYYY-MM-DD, athlete-local (inclusive).", examples=["2026-11-01"]),
+]
+EndDate = Annotated[
+    str | None,
+    Field(description="Last day, YYYY-MM-DD, athlete-local (inclusive).", examples=["2026-11-30"]),
+]
 AthleteId = Annotated[
     str | None,
-    Field(description="Athlete id like i12345; leave out for the athlete the server is set up for."),
+    Field(
+        description="Athlete id like i12345; leave out for the athlete the server is set up for.",
+        examples=["i12345"],
+    ),
 ]
 Refresh = Annotated[
     bool,
@@ -49,8 +58,13 @@ Refresh = Annotated[
         "says the data just changed."
     ),
 ]
-ActivityId = Annotated[str, Field(description="Activity id as listed by get_activities, like i145678901.")]
-EventId = Annotated[int | str, Field(description="Event id as listed by get_events, like 87654321.")]
+ActivityId = Annotated[
+    str,
+    Field(description="Activity id as listed by get_activities, like i145678901.", examples=["i145678901"]),
+]
+EventId = Annotated[
+    int | str, Field(description="Event id as listed by get_events, like 87654321.", examples=[87654321])
+]
 
 
 @dataclass(frozen=True)
