@@ -85,12 +85,19 @@ def test_provenance_sentences() -> None:
     )
     assert f.provenance_text(failed, NOW) == (
         "cached at 2026-11-24 09:12 UTC; could not refresh: Intervals.icu is unavailable right "
-        "now (server error); try again in a few minutes."
+        "now (server error); try again in a few minutes"
     )
+    # said in a head, one full stop ends it (the error's own is not doubled)
+    assert f.Framed("Wellness").say(f.provenance_text(failed, NOW)).endswith("in a few minutes.")
     partial = Provenance(source="cache", as_of="2026-11-20T08:00:00+00:00", complete=False)
     assert "never fetched" in f.provenance_text(partial, NOW)
     mixed = Provenance(source="upstream", as_of="2026-11-20T08:00:00+00:00")
     assert "older days cached at 2026-11-20 08:00 UTC" in f.provenance_text(mixed, NOW)
+
+
+def test_provenance_says_what_could_not_be_stored() -> None:
+    skipped = Provenance(source="upstream", as_of=NOW.isoformat(), skipped="Intervals.icu sent 1 record x")
+    assert f.provenance_text(skipped, NOW) == "fresh from Intervals.icu; Intervals.icu sent 1 record x"
 
 
 def test_provenance_never_outgrows_its_allowance() -> None:

@@ -15,7 +15,7 @@ from intervals_mcp.cli.render import PlainLines, ProgressBar
 from intervals_mcp.cli.runner import SyncRequest, run_status, run_sync
 from intervals_mcp.config import Settings
 from intervals_mcp.errors import ConfigError
-from intervals_mcp.fake import FakeIntervals
+from intervals_mcp.fake import FakeIntervals, Fault
 from intervals_mcp.sync.reports import ProgressEvent
 
 from .conftest import API_KEY, ATHLETE
@@ -95,3 +95,17 @@ def test_progress_renders_plain_lines_and_a_bar() -> None:
         for event in events:
             bar.update(event)
     assert "wellness" in tty.getvalue() and "2/2" in tty.getvalue()
+
+
+def test_a_record_the_cache_cannot_place_is_said_and_the_rest_synced(
+    settings: Settings, fake: FakeIntervals, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake.inject(
+        Fault(kind="missing_fields", fields=frozenset({"id"}), path_contains="/activities", records=1)
+    )
+    assert sync(settings, TODAY - timedelta(days=30), TODAY) == 0
+    _, err = capsys.readouterr()
+    assert (
+        "Intervals.icu sent 1 record the cache cannot place (The activity payload has no id, so it "
+        "cannot be cached), so it was skipped and the rest stored." in " ".join(err.split())
+    )

@@ -24,7 +24,7 @@ from intervals_mcp.db.engine import upgrade_database
 from intervals_mcp.errors import IntervalsMCPError
 from intervals_mcp.sync.bulk import sync_history
 from intervals_mcp.sync.factory import Services
-from intervals_mcp.sync.reports import SyncReport
+from intervals_mcp.sync.reports import SyncReport, skipped_sentence
 from intervals_mcp.sync.status import collect_status
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,8 @@ def run_sync(settings: Settings, request: SyncRequest) -> int:
         out.print(f"Sync failed: {exc}", markup=False, soft_wrap=True)
         return 1
     out.print(summary_table(report))
+    if report.skipped:
+        out.print(f"{skipped_sentence(report.skipped)}.", markup=False, soft_wrap=True)
     if report.errors:
         failed = sum(r.failed for r in report.resources.values())
         out.print(

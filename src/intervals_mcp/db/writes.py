@@ -13,7 +13,10 @@ and a row is deleted as "vanished" only when it was fetched before this fetch be
 overlapping fetches may commit in any order and the newer snapshot stands.
 
 A payload that cannot be cached (no id, no date) raises `ValueError` before anything is
-written. Failures of the database surface as `StorageError` (see `Database.write`).
+written; in a window, such records are skipped and said in `WindowChange.skipped` (the window
+is refused only when none of its records can be placed), and that window deletes nothing, as a
+skipped record may be a cached one. Failures of the database surface as `StorageError` (see
+`Database.write`).
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ class WindowChange:
     updated: int = 0
     deleted: int = 0
     kept_newer_days: int = 0
+    skipped: tuple[str, ...] = ()  # why each record upstream sent could not be placed (no id, no date)
 
     @property
     def changed(self) -> bool:
@@ -94,15 +98,31 @@ def _hashed(values: JSONDict, payload: JSONDict) -> JSONDict:
 def _records(
     spec: ResourceSpec, athlete_id: str, rows: Iterable[JSONDict], fetched_at: datetime
 ) -> dict[Any, JSONDict]:
-    """Column values per id (a later duplicate wins), computed before any SQL runs."""
+    """Column values per id (a later duplicate wins), computed before any SQL runs; a record
+    that cannot be placed raises ValueError."""
+    records, skipped = _placeable(spec, athlete_id, rows, fetched_at)
+    if skipped:
+        raise ValueError(skipped[0])
+    return records
+
+
+def _placeable(
+    spec: ResourceSpec, athlete_id: str, rows: Iterable[JSONDict], fetched_at: datetime
+) -> tuple[dict[Any, JSONDict], list[str]]:
+    """(column values per id of the records that can be placed, why each other one cannot)."""
     _check_aware(fetched_at)
     records: dict[Any, JSONDict] = {}
+    skipped: list[str] = []
     for payload in rows:
-        values = spec.columns(payload)
+        try:
+            values = spec.columns(payload)
+        except ValueError as exc:
+            skipped.append(str(exc).strip().rstrip("."))
+            continue
         records[values["id"]] = _hashed(
             {**values, "athlete_id": athlete_id, "fetched_at": fetched_at}, payload
         )
-    return records
+    return records, skipped
 
 
 async def _stored(
@@ -134,12 +154,14 @@ async def _write(
     fetched_at: datetime,
     window: tuple[date, date] | None,
     newer_days: frozenset[date] = frozenset(),
+    skipped: Sequence[str] = (),
 ) -> WindowChange:
     records = {i: v for i, v in records.items() if v["local_date"] not in newer_days}
     in_window, known = await _stored(conn, spec.table, athlete_id, list(records), window)
     if records:
         await conn.execute(upsert(conn, spec.table), list(records.values()))
-    vanished = [
+    # A record that could not be placed may be one of the cached rows: then nothing vanished.
+    vanished = [] if skipped else [
         row.id
         for row in in_window
         if row.id not in records and row.local_date not in newer_days and row.fetched_at < fetched_at
@@ -150,6 +172,7 @@ async def _write(
         updated=sum(1 for i, v in records.items() if i in known and known[i] != v["payload_hash"]),
         deleted=len(vanished),
         kept_newer_days=len(newer_days),
+        skipped=tuple(skipped),
     )
 
 
@@ -195,14 +218,19 @@ async def replace_window(
     """Make [start, end] of one resource what upstream returned when asked at `fetched_at`, in
     one transaction: upsert `rows`, delete this athlete's rows of the window that upstream no
     longer returns, and mark the window's days covered at `fetched_at` — except on days the
-    cache already knows from a later fetch, which are left exactly as they are."""
+    cache already knows from a later fetch, which are left exactly as they are.
+
+    Records that cannot be placed (no id, no date) are skipped and said in the change (and then
+    nothing of the window is deleted); when none of the records can be placed, ValueError."""
     if end < start:
         raise ValueError(f"The window ends ({end}) before it starts ({start}).")
     spec = SPECS[resource]
-    records = _records(spec, athlete_id, rows, fetched_at)
+    records, skipped = _placeable(spec, athlete_id, rows, fetched_at)
+    if skipped and not records:
+        raise ValueError(skipped[0])
     async with db.write() as conn:
         newer = await _newer_days(conn, athlete_id, resource, start, end, fetched_at)
-        change = await _write(conn, spec, athlete_id, records, fetched_at, (start, end), newer)
+        change = await _write(conn, spec, athlete_id, records, fetched_at, (start, end), newer, skipped)
         days = [
             {"athlete_id": athlete_id, "resource": resource, "day": day, "fetched_at": fetched_at}
             for day in each_day(start, end)

@@ -82,6 +82,7 @@ async def _sync_resource(
             report.inserted += result.change.inserted
             report.updated += result.change.updated
             report.deleted += result.change.deleted
+            report.skipped.extend(result.change.skipped)
         else:
             report.failed += 1
             if result.error is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
@@ -20,10 +21,27 @@ class Freshness:
     as_of: datetime | None  # oldest fetched_at (UTC) over what was answered; None if nothing cached
     error: UpstreamError | None = None  # why a refresh failed while the cache answered
     complete: bool = True  # every day of the range is covered in the cache
+    skipped: tuple[str, ...] = ()  # why each record upstream sent could not be stored (no id, no date)
 
     @property
     def from_cache_only(self) -> bool:
         return self.fetched_windows == 0
+
+
+def records(n: int) -> str:
+    """'1 record', '2 records'."""
+    return f"{n} record{'' if n == 1 else 's'}"
+
+
+def skipped_sentence(skipped: Sequence[str]) -> str:
+    """What was left out of stored windows, as one clause: 'Intervals.icu sent 2 records the
+    cache cannot place (…), so they were skipped and the rest stored'."""
+    more = "; ..." if len(set(skipped)) > 1 else ""
+    were = "it was" if len(skipped) == 1 else "they were"
+    return (
+        f"Intervals.icu sent {records(len(skipped))} the cache cannot place ({skipped[0]}{more}), so "
+        f"{were} skipped and the rest stored"
+    )
 
 
 ProgressKind = Literal["planned", "window_done", "window_failed"]
@@ -57,6 +75,7 @@ class ResourceReport:
     requests: int = 0  # requests on the wire, retries included
     seconds: float = 0.0
     errors: list[UpstreamError] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # records that could not be stored, and why
 
 
 @dataclass
@@ -75,6 +94,10 @@ class SyncReport:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def skipped(self) -> list[str]:
+        return [s for r in self.resources.values() for s in r.skipped]
 
     @property
     def requests(self) -> int:

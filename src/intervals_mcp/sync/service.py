@@ -29,7 +29,7 @@ from intervals_mcp.db.writes import WindowChange
 from intervals_mcp.errors import STOPS_A_SYNC, AuthenticationError, InvalidResponseError, UpstreamError
 from intervals_mcp.sync.athletes import Athlete
 from intervals_mcp.sync.memo import GenerationMemo
-from intervals_mcp.sync.reports import Freshness
+from intervals_mcp.sync.reports import Freshness, records
 from intervals_mcp.sync.windows import FreshnessPolicy, Window, plan_windows
 
 log = logging.getLogger(__name__)
@@ -155,6 +155,7 @@ class SyncService:
             as_of=min(covered.values()) if covered else None,
             error=error,
             complete=all(d in covered for d in each_day(start, end)),
+            skipped=tuple(s for r in results if r.change is not None for s in r.change.skipped),
         )
 
     async def fetch_windows(
@@ -216,10 +217,15 @@ class SyncService:
             change = await self.write(
                 lambda: writes.replace_window(self.db, resource, athlete_id, start, end, rows, fetched_at)
             )
-        except ValueError as exc:  # a record without id or date: a damaged response
+        except ValueError as exc:  # not one record with its id and date: a damaged response
             raise damaged_response(f"a list of {resource}", exc) from None
+        if change.skipped:
+            log.warning(
+                "Stored %s %s..%s without %s: %s", resource, start, end, records(len(change.skipped)),
+                "; ".join(change.skipped),
+            )
         log.debug("Stored %s %s..%s: %d rows (%s)", resource, start, end, len(rows), change)
-        return len(rows), change
+        return len(rows) - len(change.skipped), change
 
 
 # --- small pure helpers -----------------------------------------------------------------------
