@@ -39,6 +39,13 @@ class AuthenticationError(UpstreamError):
     """Intervals.icu rejected the API key; check API_KEY (intervals.icu, Settings, Developer Settings)."""
 
 
+class AccessDeniedError(AuthenticationError):
+    """The API key works, but Intervals.icu refused it for this athlete; check the athlete id."""
+
+    # Intervals.icu answers a wrong key and a foreign athlete alike (403 "Access denied"); this
+    # one is raised only after the key was seen to work for the configured athlete.
+
+
 class NotFoundError(UpstreamError):
     """Intervals.icu has no such record; check the id."""
 

@@ -6,7 +6,7 @@ Every test runs with the newest protocol (`Client(server)`) and with the initial
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -16,12 +16,13 @@ import pytest
 from mcp import Client
 
 from intervals_mcp.config import Settings
-from intervals_mcp.fake import FakeIntervals, Fault
+from intervals_mcp.errors import AccessDeniedError, AuthenticationError
+from intervals_mcp.fake import FakeIntervals, FakeWorld, Fault, generate_athlete
 from intervals_mcp.server.app import build_server
 from intervals_mcp.server.failures import KEY_REJECTED, rejected
 from intervals_mcp.server.tools import TOOLS
 
-from .conftest import TODAY, make_settings, recent_activity, sentence, text_of, values
+from .conftest import KEY, TODAY, make_settings, recent_activity, sentence, text_of, values
 
 pytestmark = pytest.mark.anyio
 
@@ -189,24 +190,50 @@ async def test_rejected_key(fake: FakeIntervals, tmp_path: Path, mode: str) -> N
 async def test_an_athlete_the_key_cannot_see_is_named_not_the_key(
     settings: Settings, fake: FakeIntervals, mode: str, name: str
 ) -> None:
-    """A coach asking about an athlete the key may not read: the fake answers 403, and the
-    sentence is about that athlete, not about a wrong API_KEY (the key works for its own)."""
+    """A coach asking about an athlete the key may not read: the fake answers 403, the key is
+    seen to work for the configured athlete, so the sentence is about that athlete."""
     async with connect(settings, mode) as c:
         res = await call(c, name, {"athlete_id": "i999"})
         own = await call(c, name, {})
     assert sentence(res, name) == (
-        "Intervals.icu refused access to athlete i999 with this API key: the key's owner must be "
-        "that athlete or their coach, so check the athlete id."
+        "Intervals.icu refused access to athlete i999 with this API key, which works for i12345: "
+        "the key's owner must be that athlete or their coach, so check the athlete id."
     )
     assert any(r.status == 403 and "i999" in r.path for r in fake.requests)
     assert not own.is_error, text_of(own)
 
 
-def test_a_refusal_names_the_key_only_for_the_configured_athlete() -> None:
-    assert rejected(None, "i12345", 403) == KEY_REJECTED
-    assert rejected(" i12345 ", "i12345", 401) == KEY_REJECTED
-    assert rejected("i999", "i12345", None) == KEY_REJECTED
-    assert rejected("i999", "i12345", 401).startswith("Intervals.icu refused access to athlete i999")
+@pytest.fixture
+def coached() -> Iterator[FakeIntervals]:
+    """A coach (i12345, key KEY) coaching i201."""
+    coach = generate_athlete(seed=5, years=0.2, athlete_id="i12345")
+    athlete = generate_athlete(seed=6, years=0.2, athlete_id="i201")
+    with FakeIntervals(FakeWorld.coach(coach, [athlete], key=KEY), rate_limit=None) as fake:
+        yield fake
+
+
+@pytest.mark.parametrize("cached_first", [False, True])
+async def test_a_wrong_key_asking_about_another_athlete_names_the_key(
+    coached: FakeIntervals, tmp_path: Path, cached_first: bool
+) -> None:
+    """Intervals.icu answers a wrong key and a foreign athlete alike (403): asked about another
+    athlete with a wrong key, the sentence is about the key, not "check the athlete id" (also
+    when that athlete is cached, so the 403 comes from a refresh, not from looking them up)."""
+    db = tmp_path / "c.sqlite3"
+    if cached_first:
+        async with connect(make_settings(coached, db), "auto") as c:
+            assert not (await call(c, "get_events", {"athlete_id": "i201"})).is_error
+    wrong = make_settings(coached, db, key="wrong-key-123")
+    async with connect(wrong, "auto") as c:
+        res = await call(c, "get_events", {"athlete_id": "i201", "refresh": True})
+    assert sentence(res, "get_events") == KEY_REJECTED
+    assert "wrong-key-123" not in text_of(res)
+
+
+def test_a_refusal_names_the_athlete_only_when_the_key_was_seen_to_work() -> None:
+    assert rejected(AuthenticationError(status=403)) == KEY_REJECTED
+    denied = AccessDeniedError("Intervals.icu refused access to athlete i999 with this API key, ...")
+    assert rejected(denied) == str(denied)
 
 
 async def test_upstream_down_with_cache_answers_with_a_note(

@@ -82,6 +82,11 @@ class AppState:
                         gc.freeze()
         return self._services
 
+    @property
+    def opened(self) -> Services | None:
+        """The services if a call has opened them, else None (never opens them)."""
+        return self._services
+
     async def aclose(self) -> None:
         async with self._opening:
             if self._services is not None:

@@ -16,10 +16,11 @@ from datetime import datetime
 from intervals_mcp import __version__
 from intervals_mcp.api.client import IntervalsClient
 from intervals_mcp.api.retry import RetryPolicy
-from intervals_mcp.config import Settings
+from intervals_mcp.config import Settings, normalize_athlete_id
 from intervals_mcp.db.engine import Database
 from intervals_mcp.db.reader import CacheReader
-from intervals_mcp.sync.athletes import Athlete, Athletes
+from intervals_mcp.errors import AccessDeniedError, AuthenticationError, UpstreamError
+from intervals_mcp.sync.athletes import KEY_OWNER, Athlete, Athletes
 from intervals_mcp.sync.records import Records
 from intervals_mcp.sync.service import SyncService, utcnow
 
@@ -76,6 +77,26 @@ class Services:
         _, configured = self.settings.require_credentials()
         return await self.athletes.resolve(
             given or configured, self.sync.client_for(interactive), fail_fast=not interactive
+        )
+
+    async def rejection(self, asked: str | None, exc: AuthenticationError) -> AuthenticationError:
+        """What a rejected key asking about `asked` means. Intervals.icu answers a wrong key and an
+        athlete the key may not see alike (403), so for another athlete than the configured one
+        the key is tried once on the configured athlete: rejected there too, the key is wrong
+        (`exc` as it is); accepted, the key may not see `asked` (AccessDeniedError)."""
+        _, configured = self.settings.require_credentials()
+        athlete = normalize_athlete_id(asked or "")
+        if isinstance(exc, AccessDeniedError) or not athlete or athlete in (configured, KEY_OWNER):
+            return exc
+        try:
+            await self.sync.quick.get_athlete(configured)
+        except AuthenticationError:
+            return exc
+        except UpstreamError:
+            return exc  # cannot tell: the sentence about the key covers both
+        return AccessDeniedError(
+            f"Intervals.icu refused access to athlete {athlete} with this API key, which works for "
+            f"{configured}: the key's owner must be that athlete or their coach, so check the athlete id."
         )
 
     @property
