@@ -234,7 +234,7 @@ async def test_a_tool_call_without_cache_gives_one_sentence_tool_error(
     async with tools(settings) as c:
         result = await c.call_tool("get_wellness_data", {"start_date": str(START), "end_date": str(END)})
     message = sentence(result, "get_wellness_data")
-    assert message.startswith("No wellness data for this range is in the cache to answer from:")
+    assert message.startswith("No wellness day for this range is in the cache to answer from:")
     assert_one_sentence(message)
 
 

@@ -408,7 +408,7 @@ INTERVALS: dict[str, Any] = {
 def test_intervals_table_and_groups() -> None:
     text = f.format_intervals("i145678901", INTERVALS).say(FRESH)
     lines = text.splitlines()
-    assert lines[0].startswith("Intervals of activity i145678901: 2 intervals, 1 groups")
+    assert lines[0].startswith("Intervals of activity i145678901: 2 intervals, 1 group;")
     assert lines[1] == "# | type | label | start | dur m:ss | avg W | max W | int % | avg bpm | rpm"
     assert lines[2] == "1 | RECOVERY | Warmup | 0:00 | 10:00 | 165 | 241 | 64 | 121 | 84"
     assert lines[3] == "2 | WORK | 240s@280w | 1:10:00 | 4:00 | 281 | 342 | 107 | 161 | 92"
@@ -507,6 +507,22 @@ def test_wellness_over_budget_hints_next_start_date() -> None:
     text = framed.say("p")
     assert 0 < shown < 30
     assert f"call again with start_date={days[shown]['id']} for the rest" in text
+    # the first line says the answer is cut (a 3-year answer once showed 136 of 730 days silently)
+    assert text.splitlines()[0] == (
+        f"Wellness 2026-10-01 to 2026-10-30 (athlete i1): showing {shown} of 30 days with data; p."
+    )
+
+
+def test_a_cut_calendar_says_so_in_its_first_line() -> None:
+    events = [{**EVENT, "id": n, "start_date_local": f"2026-10-{1 + n % 30:02d}T00:00:00"} for n in range(60)]
+    framed, shown = f.format_events(
+        athlete_id="i1", start=date(2026, 10, 1), end=date(2026, 10, 31), events=events,
+        budget=f.PROVENANCE_ALLOWANCE + 600,
+    )  # fmt: skip
+    assert 0 < shown < 60
+    assert framed.say("p").splitlines()[0] == (
+        f"Calendar events 2026-10-01 to 2026-10-31 (athlete i1): showing {shown} of 60; p."
+    )
 
 
 EVENT: dict[str, Any] = {

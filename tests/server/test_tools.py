@@ -60,6 +60,9 @@ async def test_tools_are_listed_with_schemas_and_annotations(settings: Settings,
         assert not any("key" in p.lower() for p in props), "no tool takes the API key"
         for name, prop in props.items():
             assert prop.get("description"), f"{tool.name}.{name} has no description"
+        # the docstring's indentation is not part of what the model reads
+        lines = tool.description.splitlines()
+        assert not any(line.startswith((" ", "\t")) for line in lines), tool.description
 
 
 async def test_get_activities_lists_a_month(settings: Settings, fake: FakeIntervals, mode: str) -> None:
@@ -258,7 +261,7 @@ async def test_upstream_down_without_cache_is_a_tool_error(
     async with connect(settings, mode) as c:
         res = await call(c, "get_wellness_data", {})
     text = sentence(res, "get_wellness_data")
-    assert text.startswith("No wellness data for this range is in the cache to answer from: ")
+    assert text.startswith("No wellness day for this range is in the cache to answer from: ")
     assert "503" in text or "unavailable" in text
 
 

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from intervals_mcp.sync.reports import ProgressEvent, SyncReport
+from intervals_mcp.words import plural
 
 
 def console() -> Console:
@@ -73,10 +74,10 @@ class PlainLines:
 
     def update(self, event: ProgressEvent) -> None:
         if event.kind == "planned":
-            line = f"{event.resource}: {event.total_windows} window(s) to fetch"
+            line = f"{event.resource}: {plural(event.total_windows, 'window')} to fetch"
         else:
             where = f" {event.window[0]}..{event.window[1]}" if event.window else ""
-            outcome = f"{event.rows} rows" if event.error is None else f"failed: {event.error}"
+            outcome = plural(event.rows, "row") if event.error is None else f"failed: {event.error}"
             line = f"{event.resource}{where}: {outcome} ({event.done_windows}/{event.total_windows})"
         self.console.print(line, markup=False, soft_wrap=True)
 
@@ -125,6 +126,8 @@ def status_table(status: dict[str, Any]) -> Table:
             f"{gaps} days" if gaps else "",
             "" if entry["stale_days"] is None else str(entry["stale_days"]),
         )
-    if not status["resources"]:
+    if not status.get("exists", True):
+        table.caption = "There is no cache here yet: `intervals-mcp sync` creates and fills it."
+    elif not status["resources"]:
         table.caption = "The cache is empty: run `intervals-mcp sync` to fill it."
     return table

@@ -13,6 +13,7 @@ import asyncio
 import gc
 import importlib
 import logging
+import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -146,13 +147,19 @@ def build_server(
 
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+HTTP_PATH = "/mcp"  # the streamable HTTP endpoint
+
+
+def url_host(host: str) -> str:
+    """A host as a URL names it: an IPv6 address in brackets."""
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
 def http_security(host: str, port: int) -> TransportSecuritySettings:
     """DNS-rebinding protection for streamable HTTP, always on: only requests that name this
     machine's loopback (or the address we were told to bind) on our port, and only pages from
     those origins, reach the server; a web page on evil.example gets 421/403."""
-    bound = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    bound = url_host(host)
     names = list(dict.fromkeys([*LOOPBACK_NAMES, bound]))
     hosts = [f"{name}:{port}" for name in names] + (names if port == 80 else [])
     return TransportSecuritySettings(
@@ -170,8 +177,18 @@ def serve(settings: Settings, *, transport: str = "stdio", host: str = "127.0.0.
     if transport == "stdio":
         server.run()
     elif transport == "streamable-http":
+        print(
+            f"intervals-mcp: serving MCP over streamable HTTP at http://{url_host(host)}:{port}{HTTP_PATH} "
+            "(Ctrl-C stops it).",
+            file=sys.stderr,
+            flush=True,
+        )
         server.run(
-            transport="streamable-http", host=host, port=port, transport_security=http_security(host, port)
+            transport="streamable-http",
+            host=host,
+            port=port,
+            streamable_http_path=HTTP_PATH,
+            transport_security=http_security(host, port),
         )
     else:
         raise ValueError(f"transport {transport!r} is not supported: use stdio or streamable-http.")

@@ -84,7 +84,7 @@ def range_tool(
             st = state_of(ctx)
             asked, refresh = args.pop("athlete_id"), args.pop("refresh")
             start, end = args.pop("start_date"), args.pop("end_date")
-            nothing = f"No {SPECS[resource].plural} for this range"
+            nothing = f"No {SPECS[resource].noun} for this range"
             async with tool_errors(nothing, st.athlete_id, asked, state=st):
                 services = await st.services()
                 athlete = await athlete_for(st, services, asked)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from intervals_mcp.errors import UpstreamError
+from intervals_mcp.words import plural
 
 
 @dataclass(frozen=True)
@@ -28,19 +29,14 @@ class Freshness:
         return self.fetched_windows == 0
 
 
-def records(n: int) -> str:
-    """'1 record', '2 records'."""
-    return f"{n} record{'' if n == 1 else 's'}"
-
-
 def skipped_sentence(skipped: Sequence[str]) -> str:
     """What was left out of stored windows, as one clause: 'Intervals.icu sent 2 records the
     cache cannot place (…), so they were skipped and the rest stored'."""
     more = "; ..." if len(set(skipped)) > 1 else ""
     were = "it was" if len(skipped) == 1 else "they were"
     return (
-        f"Intervals.icu sent {records(len(skipped))} the cache cannot place ({skipped[0]}{more}), so "
-        f"{were} skipped and the rest stored"
+        f"Intervals.icu sent {plural(len(skipped), 'record')} the cache cannot place ({skipped[0]}{more}), "
+        f"so {were} skipped and the rest stored"
     )
 
 

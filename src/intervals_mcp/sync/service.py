@@ -29,8 +29,9 @@ from intervals_mcp.db.writes import WindowChange
 from intervals_mcp.errors import STOPS_A_SYNC, AuthenticationError, InvalidResponseError, UpstreamError
 from intervals_mcp.sync.athletes import Athlete
 from intervals_mcp.sync.memo import GenerationMemo
-from intervals_mcp.sync.reports import Freshness, records
+from intervals_mcp.sync.reports import Freshness
 from intervals_mcp.sync.windows import FreshnessPolicy, Window, plan_windows
+from intervals_mcp.words import plural
 
 log = logging.getLogger(__name__)
 
@@ -221,8 +222,8 @@ class SyncService:
             raise damaged_response(f"a list of {resource}", exc) from None
         if change.skipped:
             log.warning(
-                "Stored %s %s..%s without %s: %s", resource, start, end, records(len(change.skipped)),
-                "; ".join(change.skipped),
+                "Stored %s %s..%s without %s: %s",
+                resource, start, end, plural(len(change.skipped), "record"), "; ".join(change.skipped),
             )
         log.debug("Stored %s %s..%s: %d rows (%s)", resource, start, end, len(rows), change)
         return len(rows) - len(change.skipped), change

@@ -23,6 +23,7 @@ from intervals_mcp.server.formatting.core import (
     whole,
 )
 from intervals_mcp.server.schemas import ActivitySummary, activity_summary, interval_group_row, interval_row
+from intervals_mcp.words import plural
 
 MAX_LISTED_STUB_DATES = 10
 HINT_ALLOWANCE = 160  # the line saying what is not shown
@@ -104,7 +105,7 @@ def format_activities(
         out.append(strava)
     if unnamed_skipped:
         out.append(
-            f"{unnamed_skipped} unnamed activit{'y' if unnamed_skipped == 1 else 'ies'} skipped "
+            f"{plural(unnamed_skipped, 'unnamed activity', 'unnamed activities')} skipped "
             "(include_unnamed=true lists them)."
         )
     if not listed:
@@ -227,7 +228,8 @@ GROUP_COLUMNS: list[Column] = [
 def format_intervals(activity_id: str, dto: dict[str, Any], budget: int = MAX_CHARS) -> Framed:
     rows = [interval_row(i) for i in dto.get("icu_intervals") or [] if isinstance(i, dict)]
     groups = [interval_group_row(g) for g in dto.get("icu_groups") or [] if isinstance(g, dict)]
-    head = f"Intervals of activity {activity_id}: {len(rows)} intervals, {len(groups)} groups"
+    counts = f"{plural(len(rows), 'interval')}, {plural(len(groups), 'group')}"
+    head = f"Intervals of activity {activity_id}: {counts}"
     if not rows:
         return Framed(head, "Intervals.icu found no intervals in this activity.")
     body, _ = clip(
