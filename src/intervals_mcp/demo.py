@@ -147,7 +147,12 @@ async def _call(client: Any, fake: FakeIntervals, console: Console, name: str, a
     upstream = len(fake.requests) - before
     where = "[green]cache[/]" if upstream == 0 else f"[yellow]{plural(upstream, 'upstream request')}[/]"
     shown = ", ".join(f"{k}={v}" for k, v in args.items())
-    console.rule(f"{name}({shown})  {ms:.0f} ms, {where}")
+    # The call's name, time and source first, on a line of their own that wraps on a narrow
+    # terminal (a rule's title would be cut short); its arguments under it.
+    console.rule(style="dim")
+    console.print(f"[bold]{name}[/]  {ms:.0f} ms, {where}")
+    if shown:
+        console.print(f"  {shown}", markup=False, highlight=False)
     text = "\n".join(c.text for c in result.content if getattr(c, "type", "") == "text")
     lines = text.splitlines()
     body = "\n".join(lines[:PREVIEW_LINES])

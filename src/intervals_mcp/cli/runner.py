@@ -71,7 +71,7 @@ def run_sync(settings: Settings, request: SyncRequest) -> int:
         out.print(f"Sync failed: {exc}", markup=False, soft_wrap=True)
         return 1
     if any(r.planned for r in report.resources.values()):
-        out.print(summary_table(report))
+        summary_table(report).show(out)
     else:
         out.print(
             f"Everything from {report.start} to {report.end} is already fresh in the cache: nothing "
@@ -142,7 +142,7 @@ def run_status(settings: Settings, *, as_json: bool) -> int:
         sys.stdout.write(json.dumps(status, indent=2, default=str) + "\n")
         sys.stdout.flush()
     else:
-        out.print(status_table(status))
+        status_table(status).show(out)
         if problem:
             out.print(problem, markup=False, soft_wrap=True)
     return 1 if problem else 0

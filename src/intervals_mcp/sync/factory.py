@@ -65,6 +65,7 @@ class Services:
             )
             quick = client.with_policy(RetryPolicy(total_seconds=settings.tool_retry_seconds))
             sync = SyncService(db, reader, client, settings, quick=quick, clock=clock)
+            stack.push_async_callback(sync.aclose)  # first at close: before the client and the db
             log.info("intervals-mcp %s serving athlete %s from %s", __version__, athlete_id, db.describe())
             return cls(
                 settings, db, reader, sync, Records(sync), Athletes(db, reader, clock), stack.pop_all()

@@ -202,6 +202,15 @@ class SyncService:
         # Shielded: one caller giving up (a cancelled tool call) must not cancel the others'.
         return await asyncio.shield(running)
 
+    async def aclose(self) -> None:
+        """Stop the window fetches still running and wait for them to end: an interrupted sync
+        leaves its shielded fetches behind, and none may write through an engine being closed
+        or outlive the event loop (a window's write is one transaction: it commits or not)."""
+        running = [task for task in self._inflight.values() if not task.done()]
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+
     def _settled(self, key: tuple[Resource, str, date, date], done: asyncio.Future[Any]) -> None:
         self._inflight.pop(key, None)
         if not done.cancelled():
