@@ -42,6 +42,13 @@ def test_one_sided_ranges() -> None:
     assert (only_end.start, only_end.end) == (date(2026, 5, 31), date(2026, 6, 30))
     later_start = resolve_range("2027-02-01", None, today=TODAY, default_start=0, default_end=30)
     assert (later_start.start, later_start.end) == (date(2027, 2, 1), date(2027, 3, 3))
+    # a lone end_date keeps the default's start: the calendar runs from today, as documented
+    events_until = resolve_range(None, "2027-02-01", today=TODAY, default_start=0, default_end=30)
+    assert (events_until.start, events_until.end) == (TODAY, date(2027, 2, 1))
+    recent_until = resolve_range(None, "2026-11-20", today=TODAY, default_start=-30, default_end=0)
+    assert (recent_until.start, recent_until.end) == (date(2026, 10, 25), date(2026, 11, 20))
+    past_events = resolve_range(None, "2026-06-30", today=TODAY, default_start=0, default_end=30)
+    assert (past_events.start, past_events.end) == (date(2026, 5, 31), date(2026, 6, 30))
 
 
 def test_reversed_range_is_refused() -> None:

@@ -68,8 +68,9 @@ def resolve_range(
 ) -> DateRange:
     """The inclusive range asked for, with defaults in days relative to `today`.
 
-    Nothing given: today+default_start .. today+default_end. Only one end given: the other is
-    placed the default span away (and a lone start after the default end keeps the span).
+    Nothing given: today+default_start .. today+default_end. Only one end given: the other end
+    is the default range's (a lone end_date of the calendar runs from today), or the default
+    span away when that would reverse the range.
     """
     start = parse_day(start_value, "start_date")
     end = parse_day(end_value, "end_date")
@@ -82,7 +83,9 @@ def resolve_range(
         if start > end:
             end = _shift(start, span)
     elif start is None:
-        start = _shift(end, -span)
+        start = today + timedelta(days=default_start)
+        if start > end:
+            start = _shift(end, -span)
     if start > end:
         raise InputError(f"start_date {start} is after end_date {end}: give the earlier date as start_date.")
     if (end - start).days + 1 > max_days:
