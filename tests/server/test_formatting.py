@@ -190,20 +190,26 @@ def year_of_rides(count: int) -> list[dict[str, Any]]:
     ]
 
 
-def test_a_list_cut_by_its_size_at_the_largest_limit_counts_one_way() -> None:
-    """474 in a year, limit 200 (the largest), the table cut to fit: the header, the one hint
-    and the rows agree, and nobody is told to raise a limit that cannot go higher."""
-    listed, _, _ = f.split_activities(year_of_rides(474), include_unnamed=False)
-    framed = f.format_activities(
+def year_listed(listed: list[Any], *, limit: int, **budget: int) -> f.Framed:
+    """The list of 2026 for athlete i1, with no stubs or unnamed ones; at most 200 a call."""
+    return f.format_activities(
         athlete_id="i1",
         start=date(2026, 1, 1),
         end=date(2026, 12, 31),
         listed=listed,
-        limit=200,
+        limit=limit,
         max_limit=200,
         stubs=[],
         unnamed_skipped=0,
+        **budget,
     )
+
+
+def test_a_list_cut_by_its_size_at_the_largest_limit_counts_one_way() -> None:
+    """474 in a year, limit 200 (the largest), the table cut to fit: the header, the one hint
+    and the rows agree, and nobody is told to raise a limit that cannot go higher."""
+    listed, _, _ = f.split_activities(year_of_rides(474), include_unnamed=False)
+    framed = year_listed(listed, limit=200)
     text = framed.say(FRESH)
     shown = framed.shown
     assert shown is not None and 0 < shown < 200
@@ -221,17 +227,7 @@ def test_a_list_cut_by_its_size_at_the_largest_limit_counts_one_way() -> None:
 def test_a_list_cut_at_the_largest_limit_does_not_say_raise_it() -> None:
     short = [{**r, "name": "R"} for r in year_of_rides(250)]
     listed, _, _ = f.split_activities(short, include_unnamed=False)
-    framed = f.format_activities(
-        athlete_id="i1",
-        start=date(2026, 1, 1),
-        end=date(2026, 12, 31),
-        listed=listed,
-        limit=200,
-        max_limit=200,
-        stubs=[],
-        unnamed_skipped=0,
-        budget=100_000,
-    )
+    framed = year_listed(listed, limit=200, budget=100_000)
     text = framed.say(FRESH)
     assert framed.shown == 200 and "showing 200 of 250" in text
     assert text.endswith(

@@ -18,6 +18,7 @@ The decorator returns a `ToolSpec`; the registry (`tools/__init__.py`) registers
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -29,7 +30,7 @@ from pydantic import BaseModel
 from intervals_mcp.server import formatting as fmt
 from intervals_mcp.server.answers import Body
 from intervals_mcp.server.failures import tool_errors
-from intervals_mcp.server.inputs import check_activity_id, parse_event_id, resolve_range
+from intervals_mcp.server.inputs import DateRange, check_activity_id, parse_event_id, resolve_range
 from intervals_mcp.server.toolspec import (
     ActivityId,
     AthleteId,
@@ -55,10 +56,37 @@ from intervals_mcp.sync.reports import Freshness
 
 if TYPE_CHECKING:
     from intervals_mcp.db.resources import Resource
+    from intervals_mcp.server.app import AppState
     from intervals_mcp.sync.athletes import Athlete
     from intervals_mcp.sync.factory import Services
 
 # --- read a range -------------------------------------------------------------------------------
+
+
+def range_parameters(builder: Callable[..., Any]) -> list[inspect.Parameter]:
+    """A range tool's arguments: the dates, the builder's own, then the athlete and refresh."""
+    return [
+        param("start_date", StartDate, None),
+        param("end_date", EndDate, None),
+        *own_parameters(builder),
+        param("athlete_id", AthleteId, None),
+        param("refresh", Refresh, False),
+    ]
+
+
+def range_arguments(args: dict[str, Any]) -> tuple[str | None, bool, str | None, str | None]:
+    """Take the shared arguments out of a range call's: (athlete_id, refresh, start, end); the
+    builder's own stay."""
+    return args.pop("athlete_id"), args.pop("refresh"), args.pop("start_date"), args.pop("end_date")
+
+
+def asked_range(
+    st: AppState, athlete: Athlete, start: str | None, end: str | None, default_days: tuple[int, int]
+) -> DateRange:
+    """The range a call asks for, its defaults relative to the athlete's today."""
+    return resolve_range(
+        start, end, today=athlete.today(st.now()), default_start=default_days[0], default_end=default_days[1]
+    )
 
 
 def range_tool(
@@ -69,32 +97,19 @@ def range_tool(
 
     def declare(builder: Callable[..., Body]) -> ToolSpec:
         name = builder.__name__
-        params = [
-            param("start_date", StartDate, None),
-            param("end_date", EndDate, None),
-            *own_parameters(builder),
-            param("athlete_id", AthleteId, None),
-            param("refresh", Refresh, False),
-        ]
+        params = range_parameters(builder)
 
         async def run(ctx: Ctx, args: dict[str, Any]) -> CallToolResult:
             from intervals_mcp.db import queries
             from intervals_mcp.db.resources import SPECS
 
             st = state_of(ctx)
-            asked, refresh = args.pop("athlete_id"), args.pop("refresh")
-            start, end = args.pop("start_date"), args.pop("end_date")
+            asked, refresh, start, end = range_arguments(args)
             nothing = f"No {SPECS[resource].noun} for this range"
             async with tool_errors(nothing, st.athlete_id, asked, state=st):
                 services = await st.services()
                 athlete = await athlete_for(st, services, asked)
-                rng = resolve_range(
-                    start,
-                    end,
-                    today=athlete.today(st.now()),
-                    default_start=default_days[0],
-                    default_end=default_days[1],
-                )
+                rng = asked_range(st, athlete, start, end, default_days)
                 fr = await services.sync.ensure_fresh(resource, athlete, rng.start, rng.end, refresh=refresh)
                 reader = services.reader
 
@@ -230,28 +245,15 @@ def compute_tool(
 
     def declare(builder: Callable[..., Awaitable[Body]]) -> ToolSpec:
         name = builder.__name__
-        params = [
-            param("start_date", StartDate, None),
-            param("end_date", EndDate, None),
-            *own_parameters(builder),
-            param("athlete_id", AthleteId, None),
-            param("refresh", Refresh, False),
-        ]
+        params = range_parameters(builder)
 
         async def run(ctx: Ctx, args: dict[str, Any]) -> CallToolResult:
             st = state_of(ctx)
-            asked, refresh = args.pop("athlete_id"), args.pop("refresh")
-            start, end = args.pop("start_date"), args.pop("end_date")
+            asked, refresh, start, end = range_arguments(args)
             async with tool_errors("Nothing for this range", st.athlete_id, asked, state=st):
                 services = await st.services()
                 athlete = await athlete_for(st, services, asked)
-                rng = resolve_range(
-                    start,
-                    end,
-                    today=athlete.today(st.now()),
-                    default_start=default_days[0],
-                    default_end=default_days[1],
-                )
+                rng = asked_range(st, athlete, start, end, default_days)
                 freshness = [
                     await services.sync.ensure_fresh(r, athlete, rng.start, rng.end, refresh=refresh)
                     for r in needs
