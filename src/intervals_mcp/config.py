@@ -23,6 +23,7 @@ ATHLETE_ID_RE = re.compile(r"^(0|i?\d+)$")
 BARE_ATHLETE_RE = re.compile(r"^[iI]?(\d+)$")
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+WritesMode = Literal["off", "safe", "full"]
 
 
 def default_db_path() -> Path:
@@ -131,6 +132,8 @@ class Settings(BaseSettings):
     request_timeout: float = Field(
         default=30.0, gt=0, validation_alias=AliasChoices("INTERVALS_MCP_REQUEST_TIMEOUT")
     )
+    # Which write tools are offered: none, all but deletes of the past (the default), or all.
+    writes: WritesMode = Field(default="safe", validation_alias=AliasChoices("INTERVALS_MCP_WRITES"))
 
     @field_validator("athlete_id", "plain_athlete_id", mode="before")
     @classmethod
@@ -149,6 +152,11 @@ class Settings(BaseSettings):
     @classmethod
     def _upper_log_level(cls, value: object) -> object:
         return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("writes", mode="before")
+    @classmethod
+    def _lower_writes(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("db_path", mode="after")
     @classmethod

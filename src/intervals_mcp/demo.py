@@ -95,12 +95,28 @@ async def _demo(settings: Settings, fake: FakeIntervals, console: Console, today
         planned = (events.structured_content or {}).get("events") or []
         if planned:
             await _call(client, fake, console, "get_event_by_id", {"event_id": planned[0]["id"]})
+        await _analytics(client, fake, console, today)
     console.rule("[bold]done")
     console.print(
         f"{plural(len(fake.requests), 'request')} reached the fake Intervals.icu in total. Repeat calls "
         "were answered from the SQLite cache with none."
     )
     return 0
+
+
+async def _analytics(client: Any, fake: FakeIntervals, console: Console, today: date) -> None:
+    """Questions only a cache of the whole history answers in one call: totals by week against
+    the weeks before, fitness with a forecast from the planned workouts, what the cache holds."""
+    console.rule("[bold]analytics over the cache")
+    eight_weeks = str(today - timedelta(days=55))
+    calls: list[tuple[str, dict[str, Any]]] = [
+        ("get_training_summary", {"start_date": eight_weeks, "group_by": "week"}),
+        ("get_fitness_trend", {"start_date": eight_weeks, "forecast_days": 21}),
+        ("get_intensity_distribution", {"start_date": eight_weeks, "sport": "Ride"}),
+        ("get_cache_status", {}),
+    ]
+    for name, args in calls:
+        await _call(client, fake, console, name, args)
 
 
 async def _sync_history(settings: Settings, fake: FakeIntervals, console: Console, today: date) -> None:

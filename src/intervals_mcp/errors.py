@@ -115,6 +115,14 @@ class InvalidResponseError(UpstreamError):
     retryable = True
 
 
+class WriteOutcomeUnknownError(UpstreamError):
+    """The answer to a write was lost, so Intervals.icu may have applied it; repeating the same
+    call is safe."""
+
+    # Raised by the write service when a write request reached Intervals.icu but its answer did
+    # not come back whole (a timeout, a dropped connection, a server error, an unreadable body).
+
+
 # --- local storage ---------------------------------------------------------------------------
 
 

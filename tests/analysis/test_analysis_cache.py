@@ -9,7 +9,7 @@ import typer
 from hypothesis import given
 from hypothesis import strategies as st
 
-from intervals_mcp.analysis.cache import CoveredRange, cache_status, gaps, sync_command
+from intervals_mcp.analysis.cache import CoveredRange, cache_status, covered_ranges, gaps, sync_command
 from intervals_mcp.analysis.periods import Period
 from intervals_mcp.cli import app
 from intervals_mcp.cli.args import parse_day, parse_resources
@@ -86,3 +86,23 @@ def test_gaps_and_covered_days_partition_the_span(ranges: list[tuple[int, int]],
         assert g.start == span.start or g.start - timedelta(days=1) in covered_days
         assert g.end == span.end or g.end + timedelta(days=1) in covered_days
     assert gaps(span, covered_days) == list(status.gaps)
+
+
+def test_per_day_coverage_becomes_ranges_of_one_fetch_each() -> None:
+    days = {D("2026-01-01"): T1, D("2026-01-02"): T1, D("2026-01-03"): T2, D("2026-01-05"): T2}
+    assert covered_ranges(days) == [
+        CoveredRange(D("2026-01-01"), D("2026-01-02"), T1),
+        CoveredRange(D("2026-01-03"), D("2026-01-03"), T2),
+        CoveredRange(D("2026-01-05"), D("2026-01-05"), T2),
+    ]
+    assert covered_ranges({}) == []
+
+
+def test_one_command_fills_the_holes_of_several_resources() -> None:
+    holes = [Period(D("2021-01-01"), D("2021-06-30")), Period(D("2020-12-01"), D("2020-12-31"))]
+    command = sync_command(["activities", "wellness", "activities"], holes, "i201")
+    assert command == (
+        "intervals-mcp sync --since 2020-12-01 --until 2021-06-30 --only activities,wellness"
+        " --athlete-id i201"
+    )
+    assert parse_resources(shlex.split(command)[7]) == ["activities", "wellness"]

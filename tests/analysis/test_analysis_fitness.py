@@ -142,3 +142,11 @@ def test_trend_of_an_empty_range() -> None:
     trend = fitness_trend([], D("2026-01-01"), D("2026-01-31"), forecast_days=10)
     assert (trend.latest, trend.peak, trend.points, trend.ramp_per_week, trend.forecast) == (
         None, None, (), None, ())
+
+
+def test_a_long_forecast_is_thinned_to_its_budget_ending_on_race_day() -> None:
+    last = FitnessPoint(D("2026-03-15"), 60.0, 70.0, -10.0)
+    ahead = forecast_fitness(last, {D("2026-04-01"): 300.0}, 200)
+    kept = downsample(ahead, 60)
+    assert len(kept) <= 60 and kept[-1] == ahead[-1]
+    assert max(ahead, key=lambda p: (p.ctl, p.date)) in kept

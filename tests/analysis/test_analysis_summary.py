@@ -120,3 +120,21 @@ def test_periods_and_sports_add_up_to_the_totals(rows: list[ActivityRow], group_
     assert sum(p.totals.strava_hidden for p in s.periods) == s.totals.strava_hidden
     assert sum(p.totals.moving_time_s for p in s.periods) == pytest.approx(s.totals.moving_time_s)
     assert sum(t.sessions for t in s.by_sport.values()) == s.totals.sessions
+
+
+def test_rows_summed_per_day_give_the_same_totals_as_single_activities() -> None:
+    # what the database hands over: each day's activities of one type already summed
+    summed = [
+        ActivityRow(D("2026-03-02"), "Ride", 5400, 45000, 300, 75, sessions=2),
+        ActivityRow(D("2026-03-11"), None, is_strava_stub=True, id="1234"),
+        ActivityRow(D("2026-03-11"), None, is_strava_stub=True, id="1235"),
+    ]
+    single = [
+        ActivityRow(D("2026-03-02"), "Ride", 3600, 30000, 300, 50, id="a1"),
+        ActivityRow(D("2026-03-02"), "Ride", 1800, 15000, None, 25, id="a2"),
+        *summed[1:],
+    ]
+    one, other = (summarize_training(rows, D("2026-03-02"), D("2026-03-15")) for rows in (summed, single))
+    assert one.totals == other.totals == Totals(2, 5400, 45.0, 300, 75, 2)
+    assert one.records == other.records == 4
+    assert one.by_sport == other.by_sport

@@ -142,3 +142,14 @@ def test_zone_totals_ignore_activities_outside_the_span() -> None:
     outside = ActivityZones(D("2026-03-20"), (("Z1", 99.0),))
     d = intensity_distribution("power", [inside, outside], D("2026-03-01"), D("2026-03-07"))
     assert d.total_seconds == 10 and d.with_zones == 1 and d.without_zones == 0
+
+
+def test_days_summed_in_sql_count_their_activities() -> None:
+    # a day's zone times summed over its two rides, and apart the day's two activities without any
+    summed = [
+        ActivityZones(D("2026-03-03"), (("Z1", 600.0), ("Z2", 1200.0), ("Z3", 300.0)), 90.0, activities=2),
+        ActivityZones(D("2026-03-03"), (), 0.0, activities=2),
+    ]
+    d = intensity_distribution("power", summed, D("2026-03-02"), D("2026-03-08"))
+    assert (d.with_zones, d.without_zones) == (2, 2)
+    assert d.total_seconds == 2100 and d.sweet_spot_seconds == 90

@@ -379,7 +379,7 @@ OUT_OF_RANGE = "is out of range: give a whole number from 1 to 200."
         (
             "get_wellness_data",
             {"start_date": 20261101},
-            'start_date 20261101 is not text: give a date as text, YYYY-MM-DD, like "2026-11-01".',
+            "start_date 20261101 is not text: give a date as text, YYYY-MM-DD.",
         ),
         (
             "get_activity_details",

@@ -13,9 +13,9 @@ from intervals_mcp.server.arguments import expected_form, refusal
 class Arguments(BaseModel):
     """A tool's arguments as the SDK builds them (shapes of our shared argument types)."""
 
-    event_id: Annotated[int | str, Field(examples=[87654321])]
+    event_id: Annotated[int | str, Field(description="Event id as listed by get_events, like 87654321.")]
     limit: Annotated[int, Field(ge=1, le=200)] = 10
-    start_date: Annotated[str | None, Field(examples=["2026-11-01"])] = None
+    start_date: Annotated[str | None, Field(description="First day, YYYY-MM-DD, athlete-local.")] = None
     refresh: bool = False
 
 
@@ -32,10 +32,14 @@ def test_the_form_comes_from_the_schema() -> None:
     props = SCHEMA["properties"]
     assert expected_form(props["limit"]) == "a whole number from 1 to 200"
     assert expected_form(props["event_id"]) == "a whole number like 87654321"
-    assert expected_form(props["start_date"]) == 'a date as text, YYYY-MM-DD, like "2026-11-01"'
+    assert expected_form(props["start_date"]) == "a date as text, YYYY-MM-DD"
     assert expected_form(props["refresh"]) == "true or false"
     assert expected_form({"type": "integer", "minimum": 0}) == "a whole number of at least 0"
-    assert expected_form({"type": "string", "examples": ["i12345"]}) == 'text like "i12345"'
+    athlete = {"type": ["string", "null"], "description": "Athlete id like i12345 (e.g. a coached one)."}
+    assert expected_form(athlete) == 'text like "i12345"'  # a lean schema's type list too
+    assert expected_form({"type": ["integer", "string", "null"], "description": "like 42."}) == (
+        "a whole number like 42"
+    )
     assert expected_form({}) == "a value of the documented type"
 
 
@@ -44,7 +48,7 @@ def test_each_refused_argument_is_one_clause() -> None:
     assert said(limit=0, event_id=1) == "limit 0 is out of range: give a whole number from 1 to 200."
     assert said() == "event_id is missing: give a whole number like 87654321."
     assert said(event_id=1, start_date=20261101) == (
-        'start_date 20261101 is not text: give a date as text, YYYY-MM-DD, like "2026-11-01".'
+        "start_date 20261101 is not text: give a date as text, YYYY-MM-DD."
     )
     assert said(event_id=[1], limit="many", refresh="maybe") == (
         "event_id [1] is not a whole number: give a whole number like 87654321; limit 'many' is not "

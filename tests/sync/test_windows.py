@@ -14,6 +14,7 @@ from intervals_mcp.sync.windows import (
     FreshnessPolicy,
     is_recent,
     is_stale,
+    newest_days,
     plan_windows,
     stale_days,
     window_days,
@@ -135,3 +136,17 @@ def test_five_years_fit_the_request_budget() -> None:
         for n in (spec.window_days for spec in SPECS.values())
     )
     assert total <= 30
+
+
+def test_newest_days_keeps_the_newest_windows_and_cuts_the_oldest_kept() -> None:
+    d = date
+    windows = [
+        (d(2026, 1, 1), d(2026, 4, 30)),
+        (d(2026, 5, 1), d(2026, 8, 28)),
+        (d(2026, 11, 10), d(2026, 11, 24)),
+    ]
+    assert newest_days(windows, 10_000) == windows
+    assert newest_days(windows, 15) == [windows[2]]
+    assert newest_days(windows, 25) == [(d(2026, 8, 19), d(2026, 8, 28)), windows[2]]
+    assert newest_days(windows, 0) == []
+    assert newest_days([], 30) == []

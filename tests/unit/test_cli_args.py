@@ -4,6 +4,7 @@ import pytest
 
 from intervals_mcp.cli.args import (
     DEFAULT_HISTORY_DAYS,
+    parse_athletes,
     parse_day,
     parse_resources,
     resolve_range,
@@ -69,3 +70,14 @@ def test_events_run_ahead_only_by_default() -> None:
 
     assert (events_until(until=None, today=TODAY) - TODAY).days == EVENTS_AHEAD_DAYS
     assert events_until(until="2026-01-01", today=TODAY) is None
+
+
+def test_athletes_all_or_a_list_of_ids() -> None:
+    assert parse_athletes(None, None) is None
+    assert parse_athletes(" ALL ", None) == ["all"]
+    assert parse_athletes("i1, 12345,i1", None) == ["i1", "i12345"]
+    for bad in ("", "i1,bob", "0"):
+        with pytest.raises(InputError, match="--athletes"):
+            parse_athletes(bad, None)
+    with pytest.raises(InputError, match="either --athlete-id or --athletes"):
+        parse_athletes("all", "i1")

@@ -14,8 +14,9 @@ periods: Period(start, end) (inclusive; `.days`, `in`), `check_span`, `default_g
     (<= 14 days none, <= 92 week, <= 731 month, else year), `check_group_by`, `split_periods`
     (ISO weeks from Monday, calendar months, years, clipped to the span), `previous_span`,
     `week_start`, `bucket`.
-summary: ActivityRow -> `summarize_training(rows, start, end, group_by, sport)` ->
-    TrainingSummary(span, group_by, sport, totals: Totals, by_sport: {type: Totals},
+summary: ActivityRow (one activity, or `sessions` of them summed) ->
+    `summarize_training(rows, start, end, group_by, sport)` -> TrainingSummary(span, group_by,
+    sport, totals: Totals, by_sport: {type: Totals},
     periods: (PeriodTotals(start, end, totals), ...), previous: Totals, previous_span, hidden:
     (HiddenActivity(date, id), ...), records). Totals(sessions, moving_time_s, distance_km,
     elevation_m, training_load, strava_hidden); also `totals_of(rows)`.
@@ -30,7 +31,8 @@ wellness: WellnessDay(date, hrv, resting_hr, sleep_secs, weight) -> `wellness_tr
     recent_days, baseline_days), hrv_low, resting_hr_high, weight_trend_kg_per_week,
     weight_days, recent_load_mean, baseline_load_mean, days: (DayLine, ...), records);
     pieces: `baseline`, `below_band`, `above_band`, `weekly_slope`.
-zones: `parse_zone_times(metric, raw_payload_value, date)` -> ActivityZones ->
+zones: `parse_zone_times(metric, raw_payload_value, date)` -> ActivityZones (one activity, or
+    `activities` of one day summed) ->
     `intensity_distribution(metric, activities, start, end)` -> IntensityDistribution(metric,
     zones: (ZoneShare(zone, seconds, share), ...), total_seconds, sweet_spot_seconds,
     polarization: Polarization(low, moderate, high, index, polarized), weeks: (WeekShares,
@@ -47,5 +49,6 @@ search: SearchItem, SearchFilter -> `search(items, filter, sort, limit)` ->
     `passes`, `similarity`.
 cache: CoveredRange(start, end, fetched_at) -> `cache_status(resource, start, end, covered,
     is_stale, athlete_id)` -> CacheStatus(resource, span, cached, gaps, gap_days, stale_days,
-    last_fetch, sync_command); pieces: `fetched_days`, `gaps`, `sync_command`.
+    last_fetch, sync_command); pieces: `covered_ranges` (per-day coverage -> ranges),
+    `fetched_days`, `gaps`, `sync_command` (one resource or several).
 """

@@ -8,13 +8,14 @@ Definitions:
   wires `sync.windows.is_stale` with its policy, today and now) says to fetch again. Gap days
   are not counted as stale: they are gaps.
 - The sync command fills the gaps: one `intervals-mcp sync` from the first gap's first day to
-  the last gap's last day (a sync skips the fresh days in between, so one command is cheap).
-  Stale days are left to the ordinary read-through; they need no command.
+  the last gap's last day (a sync skips the fresh days in between, so one command is cheap),
+  for one resource or several (`--only activities,wellness`). Stale days are left to the
+  ordinary read-through; they need no command.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -41,6 +42,20 @@ class CacheStatus:
 
 
 StalePredicate = Callable[[date, datetime], bool]
+
+
+def covered_ranges(days: Mapping[date, datetime]) -> list[CoveredRange]:
+    """Coverage read per day (day -> fetched_at) as ranges: runs of consecutive days fetched
+    at the same moment (one fetch window each), ascending."""
+    ranges: list[CoveredRange] = []
+    for day in sorted(days):
+        at = days[day]
+        last = ranges[-1] if ranges else None
+        if last is not None and last.fetched_at == at and last.end + timedelta(days=1) == day:
+            ranges[-1] = CoveredRange(last.start, day, at)
+        else:
+            ranges.append(CoveredRange(day, day, at))
+    return ranges
 
 
 def fetched_days(covered: Sequence[CoveredRange], span: Period) -> dict[date, datetime]:
@@ -75,15 +90,16 @@ def gaps(span: Period, fetched: dict[date, datetime] | set[date]) -> list[Period
     return runs
 
 
-def sync_command(resource: str, holes: Sequence[Period], athlete_id: str | None = None) -> str | None:
+def sync_command(
+    resource: str | Sequence[str], holes: Sequence[Period], athlete_id: str | None = None
+) -> str | None:
     """The one `intervals-mcp sync` command that fills every hole, or None without holes."""
     if not holes:
         return None
     first = min(h.start for h in holes)
     last = max(h.end for h in holes)
-    command = (
-        f"intervals-mcp sync --since {first.isoformat()} --until {last.isoformat()} --only {resource}"
-    )
+    only = resource if isinstance(resource, str) else ",".join(dict.fromkeys(resource))
+    command = f"intervals-mcp sync --since {first.isoformat()} --until {last.isoformat()} --only {only}"
     return f"{command} --athlete-id {athlete_id}" if athlete_id else command
 
 

@@ -18,6 +18,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Protocol, TypeVar
 
 CTL_DAYS = 42
 ATL_DAYS = 7
@@ -98,8 +99,20 @@ def peak_fitness(points: Sequence[FitnessPoint]) -> Peak | None:
     return Peak(best.date, best.ctl)
 
 
-def downsample(points: Sequence[FitnessPoint], max_points: int = MAX_POINTS) -> list[FitnessPoint]:
-    """At most `max_points` of the date-ordered `points`, always with the last one and the peak.
+class _Charted(Protocol):
+    @property
+    def date(self) -> date: ...
+
+    @property
+    def ctl(self) -> float: ...
+
+
+P = TypeVar("P", bound=_Charted)
+
+
+def downsample(points: Sequence[P], max_points: int = MAX_POINTS) -> list[P]:
+    """At most `max_points` of the date-ordered `points`, always with the last one and the peak
+    (past points or forecast ones alike).
 
     Every `step`-th point counting back from the last, with step = ceil(n / max_points): a year
     of days becomes one point a week, each on the weekday of the last day. When the peak falls

@@ -3,6 +3,9 @@
 Strava-hidden activities (the API's five-key stubs) have no type and no figures. They are
 counted (`strava_hidden`) and listed by date and id, never added to the sums as zeros, and
 never counted in `sessions`: `sessions` is the number of activities whose figures are summed.
+
+A row may stand for several activities already summed (the database sums each day's
+activities of one type in SQL): `ActivityRow.sessions` says how many, 1 for one activity.
 Their sport is unknown, so they are listed whatever the sport filter; with a filter the text
 should say they may or may not be of that sport.
 
@@ -38,6 +41,7 @@ class ActivityRow:
     training_load: float | None = None  # icu_training_load
     is_strava_stub: bool = False
     id: str = ""
+    sessions: int = 1  # activities this row sums (a day's activities of one type, in SQL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +78,7 @@ class TrainingSummary:
     previous: Totals
     previous_span: Period
     hidden: tuple[HiddenActivity, ...]  # Strava-hidden activities in the span, by date
-    records: int  # activity rows in the span that were used (visible + hidden)
+    records: int  # activities in the span that were used (visible + hidden)
 
 
 def totals_of(rows: Iterable[ActivityRow]) -> Totals:
@@ -83,9 +87,9 @@ def totals_of(rows: Iterable[ActivityRow]) -> Totals:
     moving = distance = elevation = load = 0.0
     for row in rows:
         if row.is_strava_stub:
-            hidden += 1
+            hidden += row.sessions
             continue
-        sessions += 1
+        sessions += row.sessions
         moving += row.moving_time_s or 0.0
         distance += row.distance_m or 0.0
         elevation += row.elevation_m or 0.0
@@ -136,5 +140,5 @@ def summarize_training(
         previous=totals_of(r for r in kept if r.date in before),
         previous_span=before,
         hidden=hidden,
-        records=len(current),
+        records=sum(r.sessions for r in current),
     )

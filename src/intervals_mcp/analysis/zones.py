@@ -46,11 +46,16 @@ _ZONE_ID = re.compile(r"^Z(\d+)$")
 
 @dataclass(frozen=True, slots=True)
 class ActivityZones:
-    """One activity's seconds per zone label (empty: no zone times), plus sweet spot seconds."""
+    """One activity's seconds per zone label (empty: no zone times), plus sweet spot seconds.
+
+    It may stand for several activities of one day already summed (the database sums them in
+    SQL): `activities` says how many, all with zone times or all without.
+    """
 
     date: date
     zones: tuple[tuple[str, float], ...]
     sweet_spot_seconds: float = 0.0
+    activities: int = 1
 
     @property
     def total(self) -> float:
@@ -195,7 +200,7 @@ def intensity_distribution(
         sweet_spot_seconds=sum(a.sweet_spot_seconds for a in with_zones),
         polarization=three_zone(totals),
         weeks=tuple(weeks),
-        with_zones=len(with_zones),
-        without_zones=len(counted) - len(with_zones),
+        with_zones=sum(a.activities for a in with_zones),
+        without_zones=sum(a.activities for a in counted if a.total <= 0),
     )
 

@@ -152,15 +152,22 @@ def sync(
     athlete_id: Annotated[
         str | None, typer.Option(metavar="ID", help="Athlete to sync (default ATHLETE_ID).")
     ] = None,
+    athletes: Annotated[
+        str | None,
+        typer.Option(
+            metavar="LIST", help="Coaches: `all` (everyone the key can read) or a comma list of athlete ids."
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Prefetch history into the cache: a year back by default, and planned events ahead."""
-    from intervals_mcp.cli.args import EVENTS_AHEAD_DAYS, parse_resources, resolve_range
+    from intervals_mcp.cli.args import EVENTS_AHEAD_DAYS, parse_athletes, parse_resources, resolve_range
 
     # Checked now, against this machine's date, so a typo fails before anything is fetched;
     # the range itself is resolved against the athlete's own today once they are known.
     resolve_range(since=since, days=days, until=until, today=date.today())
     resources = parse_resources(only)
+    several = parse_athletes(athletes, athlete_id)
     settings = _settings(db)
     settings.require_credentials()
     from intervals_mcp.cli.runner import SyncRequest, run_sync
@@ -174,6 +181,7 @@ def sync(
         full=full,
         with_intervals=intervals,
         events_ahead=EVENTS_AHEAD_DAYS if until is None else None,
+        athletes=several,
     )
     raise typer.Exit(run_sync(settings, request))
 

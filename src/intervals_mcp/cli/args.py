@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from intervals_mcp.config import ATHLETE_ID_RE, normalize_athlete_id
 from intervals_mcp.errors import InputError
 
 RESOURCES: tuple[str, ...] = ("activities", "wellness", "events")
@@ -34,6 +35,24 @@ def parse_resources(value: str | None) -> list[str]:
             f"--only names unknown resource(s) {', '.join(unknown)}: choose from {', '.join(RESOURCES)}."
         )
     return [name for name in RESOURCES if name in names]
+
+
+def parse_athletes(value: str | None, athlete_id: str | None) -> list[str] | None:
+    """`--athletes all` -> ["all"]; `i1,12345` -> ["i1", "i12345"]; None when not given (then
+    `--athlete-id`, or ATHLETE_ID, names the one athlete)."""
+    if value is None:
+        return None
+    if athlete_id is not None:
+        raise InputError("Give either --athlete-id or --athletes, not both.")
+    if value.strip().lower() == "all":
+        return ["all"]
+    ids = [normalize_athlete_id(part) for part in value.split(",") if part.strip()]
+    bad = [i for i in ids if not ATHLETE_ID_RE.match(i) or i == "0"]
+    if not ids or bad:
+        raise InputError(
+            f"--athletes {value!r} is not `all` or a comma list of athlete ids like i12345,i67890."
+        )
+    return list(dict.fromkeys(ids))
 
 
 def resolve_range(

@@ -23,6 +23,7 @@ from intervals_mcp.config import Settings
 from intervals_mcp.db.dialects import dialect_for
 from intervals_mcp.db.engine import upgrade_database
 from intervals_mcp.errors import IntervalsMCPError, StorageError
+from intervals_mcp.sync.asks import DocumentAsk
 from intervals_mcp.sync.bulk import sync_history
 from intervals_mcp.sync.factory import Services
 from intervals_mcp.sync.reports import SyncReport, skipped_sentence
@@ -51,6 +52,8 @@ class SyncRequest:
     full: bool = False
     with_intervals: bool = False
     events_ahead: int | None = None  # days of planned events past today, unless --until was given
+    # Several athletes, synced one after another; ["all"]: everyone the key can read.
+    athletes: Sequence[str] | None = None
 
 
 def run_sync(settings: Settings, request: SyncRequest) -> int:
@@ -62,14 +65,35 @@ def run_sync(settings: Settings, request: SyncRequest) -> int:
     settings.require_credentials()
     out = console()
     open_checked(settings.database_url)
+    reports: list[SyncReport] = []
     try:
-        report = asyncio.run(_sync(settings, request, out))
+        asyncio.run(_sync(settings, request, out, reports))
     except (KeyboardInterrupt, asyncio.CancelledError):
         out.print(RESUME_LINE, markup=False, soft_wrap=True)
         return INTERRUPTED
     except IntervalsMCPError as exc:
+        for report in reports:
+            show_report(out, report)
         out.print(f"Sync failed: {exc}", markup=False, soft_wrap=True)
         return 1
+    for report in reports:
+        show_report(out, report)
+    failed_reports = [r for r in reports if r.errors]
+    if failed_reports:
+        failed = sum(r.failed for report in failed_reports for r in report.resources.values())
+        first = str(failed_reports[0].errors[0]).rstrip(".")
+        out.print(
+            f"Sync incomplete: {plural(failed, 'window')} failed ({first}); run `intervals-mcp sync` "
+            "again to fetch them.",
+            markup=False,
+            soft_wrap=True,
+        )
+        return 1
+    return 0
+
+
+def show_report(out: Console, report: SyncReport) -> None:
+    """One athlete's sync: the summary (or that all was fresh), and any record it had to skip."""
     if any(r.planned for r in report.resources.values()):
         summary_table(report).show(out)
     else:
@@ -81,39 +105,48 @@ def run_sync(settings: Settings, request: SyncRequest) -> int:
         )
     if report.skipped:
         out.print(f"{skipped_sentence(report.skipped)}.", markup=False, soft_wrap=True)
-    if report.errors:
-        failed = sum(r.failed for r in report.resources.values())
-        out.print(
-            f"Sync incomplete: {plural(failed, 'window')} failed ({str(report.errors[0]).rstrip('.')}); "
-            "run `intervals-mcp sync` again to fetch them.",
-            markup=False,
-            soft_wrap=True,
-        )
-        return 1
-    return 0
 
 
-async def _sync(settings: Settings, request: SyncRequest, out: Console) -> SyncReport:
+async def _sync(settings: Settings, request: SyncRequest, out: Console, reports: list[SyncReport]) -> None:
+    """Sync each athlete asked for in turn, appending each one's report as it finishes."""
     services = await Services.open(settings, sync_attempts=SYNC_ATTEMPTS, upgrade=False)
     try:
-        athlete = await services.athlete(request.athlete_id, interactive=False)
-        today = athlete.today(services.sync.now())
-        start, end = resolve_range(since=request.since, days=request.days, until=request.until, today=today)
-        events_until = today + timedelta(days=request.events_ahead) if request.events_ahead else None
-        with ProgressBar(out) if out.is_terminal else PlainLines(out) as shown:
-            return await sync_history(
-                services.records,
-                athlete,
-                start,
-                end,
-                request.resources,
-                full=request.full,
-                with_intervals=request.with_intervals,
-                events_until=events_until,
-                progress=shown.update,
+        for given in await _athlete_ids(services, request):
+            athlete = await services.athlete(given, interactive=False)
+            if request.athletes:
+                out.print(f"Athlete {athlete.id} {athlete.name or ''}".rstrip() + ":", markup=False)
+            today = athlete.today(services.sync.now())
+            start, end = resolve_range(
+                since=request.since, days=request.days, until=request.until, today=today
             )
+            events_until = today + timedelta(days=request.events_ahead) if request.events_ahead else None
+            with ProgressBar(out) if out.is_terminal else PlainLines(out) as shown:
+                reports.append(
+                    await sync_history(
+                        services.records,
+                        athlete,
+                        start,
+                        end,
+                        request.resources,
+                        full=request.full,
+                        with_intervals=request.with_intervals,
+                        events_until=events_until,
+                        progress=shown.update,
+                    )
+                )
     finally:
         await services.close()
+
+
+async def _athlete_ids(services: Services, request: SyncRequest) -> list[str | None]:
+    """The athletes to sync: `--athletes` (`all`: everyone the key can read), else the one."""
+    if not request.athletes:
+        return [request.athlete_id]
+    if list(request.athletes) != ["all"]:
+        return list(request.athletes)
+    owner = await services.key_owner(interactive=False)
+    row, _ = await services.documents.ensure(DocumentAsk("athletes"), owner, interactive=False)
+    return [str(a["id"]) for a in row.payload.get("athletes") or [] if isinstance(a, dict) and a.get("id")]
 
 
 def run_status(settings: Settings, *, as_json: bool) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -125,6 +126,20 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) and value != "" else None
 
 
+def _first_number(payload: JSONDict, *keys: str) -> float | None:
+    """The first of `keys` holding a number."""
+    return next((n for n in (_number(payload.get(k)) for k in keys) if n is not None), None)
+
+
+def _event_id(value: object) -> int | None:
+    """An event id (an integer, or digits as text); anything else is no id."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
 def _require_id(payload: JSONDict, what: str) -> object:
     value = payload.get("id")
     if value is None or value == "":
@@ -151,7 +166,48 @@ def activity_columns(payload: JSONDict) -> JSONDict:
         "moving_time": _int(payload.get("moving_time")),
         "distance": _number(payload.get("distance")),
         "training_load": _number(payload.get("icu_training_load")),
+        "elevation_gain": _number(payload.get("total_elevation_gain")),
+        "average_watts": _first_number(payload, "icu_average_watts", "average_watts"),
+        "intensity": _number(payload.get("icu_intensity")),
+        "paired_event_id": _event_id(payload.get("paired_event_id")),
+        "description": _text(payload.get("description")),
     }
+
+
+# The payload field each metric's zone times come from (Intervals.icu's names).
+ZONE_FIELDS = {"power": "icu_zone_times", "hr": "icu_hr_zone_times", "pace": "pace_zone_times"}
+_POWER_ZONE = re.compile(r"^(Z\d+|SS)$")
+
+
+def zone_time_rows(payload: JSONDict, values: JSONDict | None = None) -> list[JSONDict]:
+    """An activity's seconds per zone, one row per (metric, zone), for `activity_zone_times`.
+
+    Power zone times are `{"id": "Z1", "secs": 1320}` entries: zones `Z<n>` and the sweet spot
+    `SS` are kept, any other id is not a zone. Heart rate and pace zone times are seconds by
+    position, labelled `Z1`, `Z2`, ... as Intervals.icu labels its zones. An entry that is not
+    a number counts as 0 s. A Strava stub, or an activity without zone times, has no rows.
+    `values` are the activity's columns when the caller has them already.
+    """
+    if is_strava_stub(payload):
+        return []
+    values = values if values is not None else activity_columns(payload)
+    common = {"activity_id": values["id"], "local_date": values["local_date"], "type": values["type"]}
+    rows: dict[tuple[str, str], float] = {}
+    for metric, field in ZONE_FIELDS.items():
+        raw = payload.get(field)
+        if not isinstance(raw, list):
+            continue
+        for position, entry in enumerate(raw, start=1):
+            if metric == "power":
+                label = str(entry.get("id", "")) if isinstance(entry, dict) else ""
+                if not _POWER_ZONE.match(label):
+                    continue
+                seconds = _number(entry.get("secs")) if isinstance(entry, dict) else None
+            else:
+                label, seconds = f"Z{position}", _number(entry)
+            key = (metric, label)
+            rows[key] = rows.get(key, 0.0) + (seconds or 0.0)
+    return [{**common, "metric": m, "zone": z, "seconds": s} for (m, z), s in rows.items()]
 
 
 def wellness_columns(payload: JSONDict) -> JSONDict:
@@ -164,6 +220,12 @@ def wellness_columns(payload: JSONDict) -> JSONDict:
         "id": day.isoformat(),
         "local_date": day,
         "updated": parse_timestamp(payload.get("updated")),
+        "ctl": _number(payload.get("ctl")),
+        "atl": _number(payload.get("atl")),
+        "hrv": _number(payload.get("hrv")),
+        "resting_hr": _number(payload.get("restingHR")),
+        "sleep_secs": _number(payload.get("sleepSecs")),
+        "weight": _number(payload.get("weight")),
     }
 
 
@@ -186,7 +248,27 @@ def event_columns(payload: JSONDict) -> JSONDict:
         "type": _text(payload.get("type")),
         "name": _text(payload.get("name")),
         "updated": parse_timestamp(payload.get("updated")),
+        "training_load": _number(payload.get("icu_training_load")),
+        "paired_activity_id": _paired_activity(payload.get("paired_activity_id")),
     }
+
+
+def as_payload(answer: object, listed_as: str | None, what: str) -> JSONDict:
+    """An upstream answer as the JSON object a payload column stores: an object as it is, a
+    list as `{listed_as: [...]}` (nothing dropped). ValueError when it is neither."""
+    if listed_as is not None and isinstance(answer, list):
+        return {listed_as: answer}
+    if listed_as is None and isinstance(answer, dict):
+        return answer
+    expected = "list" if listed_as else "object"
+    raise ValueError(f"The {what} answer is a {type(answer).__name__}, not the {expected} expected")
+
+
+def _paired_activity(value: object) -> str | None:
+    """An activity id as the activities table keys it (text), from text or a bare number."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return _text(value)
 
 
 def profile_columns(payload: JSONDict) -> JSONDict:

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from intervals_mcp.db.reader import CacheReader
 
 # The newest migration in migrations/versions; a test checks it matches Alembic's head.
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0006"
 
 _REPO_ROOT = Path(__file__).resolve().parents[3]
 # Top-level migrations/ in a checkout (also what an editable install sees); a wheel carries

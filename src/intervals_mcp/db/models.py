@@ -37,6 +37,19 @@ class Activity(SQLModel, table=True):
         Index("ix_activities_athlete_date", "athlete_id", "local_date"),
         Index("ix_activities_athlete_start", "athlete_id", "start_date_local"),
         Index("ix_activities_athlete_type_date", "athlete_id", "type", "local_date"),
+        # Covers the totals the analytics tools sum per day (migration 0004): SQLite answers
+        # them from the index alone, never reading the rows (their payloads lie in between).
+        Index(
+            "ix_activities_totals",
+            "athlete_id",
+            "local_date",
+            "type",
+            "is_strava_stub",
+            "moving_time",
+            "distance",
+            "elevation_gain",
+            "training_load",
+        ),
     )
 
     athlete_id: str = Field(primary_key=True)
@@ -53,6 +66,12 @@ class Activity(SQLModel, table=True):
     moving_time: int | None = None
     distance: float | None = None
     training_load: float | None = None
+    # What the analytics tools filter, sum and sort on (added in migration 0004).
+    elevation_gain: float | None = None
+    average_watts: float | None = None
+    intensity: float | None = None
+    paired_event_id: int | None = Field(default=None, sa_type=BigInteger)
+    description: str | None = None
     payload_hash: str
     fetched_at: datetime
     payload: dict[str, Any] = _payload()
@@ -62,12 +81,33 @@ class WellnessDay(SQLModel, table=True):
     """One wellness record; upstream its id is the local date "YYYY-MM-DD"."""
 
     __tablename__: ClassVar[Any] = "wellness"
-    __table_args__ = (Index("ix_wellness_athlete_date", "athlete_id", "local_date"),)
+    __table_args__ = (
+        Index("ix_wellness_athlete_date", "athlete_id", "local_date"),
+        # Covers the values the analytics tools read per day (migration 0004).
+        Index(
+            "ix_wellness_values",
+            "athlete_id",
+            "local_date",
+            "ctl",
+            "atl",
+            "hrv",
+            "resting_hr",
+            "sleep_secs",
+            "weight",
+        ),
+    )
 
     athlete_id: str = Field(primary_key=True)
     id: str = Field(primary_key=True)
     local_date: date
     updated: datetime | None = None
+    # Intervals.icu's own fitness and the athlete's readings (added in migration 0004).
+    ctl: float | None = None
+    atl: float | None = None
+    hrv: float | None = None
+    resting_hr: float | None = None
+    sleep_secs: float | None = None
+    weight: float | None = None
     payload_hash: str
     fetched_at: datetime
     payload: dict[str, Any] = _payload()
@@ -92,19 +132,18 @@ class Event(SQLModel, table=True):
     type: str | None = None
     name: str | None = None
     updated: datetime | None = None
+    # The plan's load and the activity it was done as (added in migration 0004).
+    training_load: float | None = None
+    paired_activity_id: str | None = None
     payload_hash: str
     fetched_at: datetime
     payload: dict[str, Any] = _payload()
 
 
-class ActivityIntervals(SQLModel, table=True):
-    """The intervals of one activity, with the activity's change markers it was fetched under.
-
-    The markers are kept as the exact strings upstream sent: when the activity's markers move,
-    these intervals are stale.
-    """
-
-    __tablename__: ClassVar[Any] = "activity_intervals"
+class ActivityExtra(SQLModel):
+    """What every per-activity extra table holds: the extra of one activity, with the activity's
+    change markers it was fetched under, kept as the exact strings upstream sent (when the
+    activity's markers move, the extra is stale)."""
 
     athlete_id: str = Field(primary_key=True)
     activity_id: str = Field(primary_key=True)
@@ -113,6 +152,67 @@ class ActivityIntervals(SQLModel, table=True):
     payload_hash: str
     fetched_at: datetime
     payload: dict[str, Any] = _payload()
+
+
+class ActivityIntervals(ActivityExtra, table=True):
+    """The intervals of one activity (the IntervalsDTO)."""
+
+    __tablename__: ClassVar[Any] = "activity_intervals"
+
+
+class ActivityStreams(ActivityExtra, table=True):
+    """The streams of one activity (`{"streams": [...]}`, upstream's list kept whole); added in
+    migration 0006."""
+
+    __tablename__: ClassVar[Any] = "activity_streams"
+
+
+class ActivityMessages(ActivityExtra, table=True):
+    """The messages (comments) of one activity (`{"messages": [...]}`); besides the markers,
+    they go stale with time, as new comments move no marker. Added in migration 0006."""
+
+    __tablename__: ClassVar[Any] = "activity_messages"
+
+
+class AthleteDocument(SQLModel, table=True):
+    """One athlete-level answer of upstream that is not a dated record: curves, gear, custom
+    items, the athletes a key follows. `kind` names it (see resources.DOCUMENTS), `key` the
+    query it answers (e.g. the curves and filters asked), `marker` what it was fetched under
+    (the newest activity it could include). Added in migration 0006."""
+
+    __tablename__: ClassVar[Any] = "athlete_documents"
+
+    athlete_id: str = Field(primary_key=True)
+    kind: str = Field(primary_key=True)
+    key: str = Field(primary_key=True)
+    marker: str | None = None
+    payload_hash: str
+    fetched_at: datetime
+    payload: dict[str, Any] = _payload()
+
+
+class ActivityZoneTime(SQLModel, table=True):
+    """Seconds one activity spent in one zone of one metric (power, hr, pace): the child rows
+    of an activity, rewritten whenever its payload changes (added in migration 0004).
+
+    The activity's date and type are repeated here so time in zones over a span is one
+    aggregate over the covering index, with no join.
+    """
+
+    __tablename__: ClassVar[Any] = "activity_zone_times"
+    __table_args__ = (
+        Index(
+            "ix_zone_times_totals", "athlete_id", "metric", "local_date", "type", "zone", "seconds"
+        ),
+    )
+
+    athlete_id: str = Field(primary_key=True)
+    activity_id: str = Field(primary_key=True)
+    metric: str = Field(primary_key=True)  # power | hr | pace
+    zone: str = Field(primary_key=True)  # Z1, Z2, ... and SS (sweet spot) for power
+    local_date: date
+    type: str | None = None
+    seconds: float
 
 
 class AthleteProfile(SQLModel, table=True):
@@ -143,4 +243,15 @@ class SyncCoverage(SQLModel, table=True):
     fetched_at: datetime
 
 
-TABLES = (Activity, WellnessDay, Event, ActivityIntervals, AthleteProfile, SyncCoverage)
+TABLES = (
+    Activity,
+    WellnessDay,
+    Event,
+    ActivityIntervals,
+    ActivityStreams,
+    ActivityMessages,
+    ActivityZoneTime,
+    AthleteDocument,
+    AthleteProfile,
+    SyncCoverage,
+)

@@ -13,15 +13,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import BindParameter, Select, Text, bindparam, select, type_coerce
 
 from intervals_mcp.db.columns import JSONDict, is_strava_stub, marker
 from intervals_mcp.db.reader import CacheReader
-from intervals_mcp.db.resources import COVERAGE, EXTRAS, PROFILES, SPECS, Resource
+from intervals_mcp.db.resources import (
+    ACTIVITIES,
+    COVERAGE,
+    DOCUMENTS_TABLE,
+    EXTRAS,
+    PROFILES,
+    SPECS,
+    Document,
+    Extra,
+    Resource,
+)
 
-Extra = Literal["intervals"]
+__all__ = ["Extra"]  # re-exported: the extras' names, as everyone above imports them
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,19 @@ class ExtraRow:
     athlete_id: str
     parent_id: str
     markers: tuple[str | None, str | None]
+    fetched_at: datetime
+    digest: str
+    payload: JSONDict
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """An athlete-level document (see resources.DOCUMENTS) and the marker it was fetched under."""
+
+    athlete_id: str
+    kind: str
+    key: str
+    marker: str | None
     fetched_at: datetime
     digest: str
     payload: JSONDict
@@ -130,6 +153,35 @@ def _extra(kind: Extra) -> Select[Any]:
         t.c.payload_hash,
         _text(t.c.payload),
     ).where(t.c.athlete_id == _ATHLETE, t.c[EXTRAS[kind].parent_column] == _ID)
+
+
+_DOCUMENT = select(
+    DOCUMENTS_TABLE.c.athlete_id,
+    DOCUMENTS_TABLE.c.kind,
+    DOCUMENTS_TABLE.c.key,
+    DOCUMENTS_TABLE.c.marker,
+    DOCUMENTS_TABLE.c.fetched_at,
+    DOCUMENTS_TABLE.c.payload_hash,
+    _text(DOCUMENTS_TABLE.c.payload),
+).where(
+    DOCUMENTS_TABLE.c.athlete_id == _ATHLETE,
+    DOCUMENTS_TABLE.c.kind == bindparam("kind"),
+    DOCUMENTS_TABLE.c.key == bindparam("key"),
+)
+
+
+@cache
+def _newest_activity(typed: bool) -> Select[Any]:
+    """The newest readable activity (of the given types when `typed`): what a document that sums
+    activities was last fetched under."""
+    a = ACTIVITIES
+    stmt = (
+        select(a.c.id, a.c.icu_sync_date, a.c.analyzed)
+        .where(a.c.athlete_id == _ATHLETE, a.c.is_strava_stub.is_(False))
+        .order_by(a.c.start_date_local.desc(), a.c.id.desc())
+        .limit(1)
+    )
+    return stmt.where(a.c.type.in_(bindparam("types", expanding=True))) if typed else stmt
 
 
 _COVERAGE = select(COVERAGE.c.day, COVERAGE.c.fetched_at).where(
@@ -239,3 +291,29 @@ async def records_in(
     rows = await reader.rows(_records_in(resource), _window(athlete, start, end))
     parse = reader.payloads.parse
     return [Record(a, i, d, f, h, parse(h, p)) for a, i, d, f, h, p in rows]
+
+
+async def document(reader: CacheReader, kind: Document, athlete: str, key: str) -> DocumentRow | None:
+    rows = await reader.rows(_DOCUMENT, {"athlete": athlete, "kind": kind, "key": key})
+    if not rows:
+        return None
+    athlete_id, kind_, key_, marker_, fetched_at, digest, text = rows[0]
+    return DocumentRow(
+        athlete_id, kind_, key_, marker_, fetched_at, digest, reader.payloads.parse(digest, text)
+    )
+
+
+async def newest_activity_marker(
+    reader: CacheReader, athlete: str, types: frozenset[str] | None = None
+) -> str | None:
+    """A string naming the newest cached readable activity (of `types`; None: any) and its
+    change markers: it moves when a newer activity lands or that one is re-analysed."""
+    params: dict[str, Any] = {"athlete": athlete}
+    if types is not None:
+        params["types"] = sorted(types)
+    rows = await reader.rows(_newest_activity(types is not None), params)
+    if not rows:
+        return None
+    activity_id, synced, analyzed = rows[0]
+    stamps = [t.isoformat() if isinstance(t, datetime) else str(t or "") for t in (synced, analyzed)]
+    return "|".join([str(activity_id), *stamps])

@@ -6,8 +6,13 @@ the table, how a payload becomes the indexed columns, the id's type, which API c
 lists it (and which fetches one record), how many days one request may cover, the order its
 rows are answered in, and which tables hold records that go with one of its rows.
 
-An extra (an activity's intervals) is fetched per parent record and re-fetched only when the
-parent's change markers move; `ExtraSpec` says where it lives.
+An extra (an activity's intervals, streams or messages) is fetched per parent record and
+re-fetched when the parent's change markers move (messages also with age); `ExtraSpec` says
+where it lives.
+
+A document is an athlete-level answer that is not a dated record (curves, gear, custom items,
+the athletes a key follows): one row per athlete, kind and query, re-fetched after its time to
+live or, for those that sum activities, when a newer activity lands; `DocumentSpec` says how.
 
 Client methods are named here, not imported: the database layer imports nothing above it.
 """
@@ -20,10 +25,20 @@ from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Table
 
-from intervals_mcp.db.columns import JSONDict, activity_columns, event_columns, wellness_columns
+from intervals_mcp.db.columns import (
+    JSONDict,
+    activity_columns,
+    event_columns,
+    wellness_columns,
+    zone_time_rows,
+)
 from intervals_mcp.db.models import (
     Activity,
     ActivityIntervals,
+    ActivityMessages,
+    ActivityStreams,
+    ActivityZoneTime,
+    AthleteDocument,
     AthleteProfile,
     Event,
     SyncCoverage,
@@ -43,6 +58,10 @@ ACTIVITIES = table_of(Activity)
 WELLNESS = table_of(WellnessDay)
 EVENTS = table_of(Event)
 INTERVALS = table_of(ActivityIntervals)
+STREAMS = table_of(ActivityStreams)
+MESSAGES = table_of(ActivityMessages)
+DOCUMENTS_TABLE = table_of(AthleteDocument)
+ZONE_TIMES = table_of(ActivityZoneTime)
 PROFILES = table_of(AthleteProfile)
 COVERAGE = table_of(SyncCoverage)
 
@@ -53,6 +72,17 @@ class Cascade:
 
     table: Table
     column: str
+
+
+@dataclass(frozen=True)
+class Children:
+    """Rows of `table` derived from a record's payload (by `rows(payload, columns)`), keyed by
+    the record's id in `column`: written with the record whenever its payload changes, and
+    deleted with it (list the same table among the cascades)."""
+
+    table: Table
+    column: str
+    rows: Callable[[JSONDict, JSONDict], list[JSONDict]]
 
 
 @dataclass(frozen=True)
@@ -70,6 +100,7 @@ class ResourceSpec:
     window_days: int  # most days one list request covers
     order: tuple[ColumnElement[Any], ...]  # the order rows are answered in
     cascades: tuple[Cascade, ...] = ()
+    children: Children | None = None
 
     def key(self, record_id: str | int) -> str | int:
         """A record id as this table stores it."""
@@ -95,7 +126,13 @@ SPECS: dict[Resource, ResourceSpec] = {
         owner_key="icu_athlete_id",
         window_days=120,
         order=(ACTIVITIES.c.start_date_local.desc(), ACTIVITIES.c.id.desc()),
-        cascades=(Cascade(INTERVALS, "activity_id"),),
+        cascades=(
+            Cascade(INTERVALS, "activity_id"),
+            Cascade(STREAMS, "activity_id"),
+            Cascade(MESSAGES, "activity_id"),
+            Cascade(ZONE_TIMES, "activity_id"),
+        ),
+        children=Children(ZONE_TIMES, "activity_id", zone_time_rows),
     ),
     "wellness": ResourceSpec(
         name="wellness",
@@ -136,15 +173,20 @@ def spec_of(name: str) -> ResourceSpec:
         raise ValueError(f"Unknown resource {name!r}: use {', '.join(RESOURCES)}.") from None
 
 
+Extra = Literal["intervals", "streams", "messages"]
+
+
 @dataclass(frozen=True)
 class ExtraSpec:
     """Per-record extras: fetched by the parent's id, keyed by (athlete, parent id)."""
 
-    name: Literal["intervals"]
+    name: Extra
     parent: Resource
     table: Table
     parent_column: str
-    fetch_method: str  # IntervalsClient method: (parent id) -> dict
+    fetch_method: str  # IntervalsClient method: (parent id) -> dict, or a list (see listed_as)
+    listed_as: str | None = None  # a list answer is stored as {listed_as: [...]}
+    ages: bool = False  # also stale after the freshness policy's time for the parent's day
 
 
 EXTRAS: dict[str, ExtraSpec] = {
@@ -154,5 +196,60 @@ EXTRAS: dict[str, ExtraSpec] = {
         table=INTERVALS,
         parent_column="activity_id",
         fetch_method="get_activity_intervals",
+    ),
+    # Streams are big (a value per second per stream): fetched once per change marker, all the
+    # activity has at once, so any later choice of streams is answered from the cache.
+    "streams": ExtraSpec(
+        name="streams",
+        parent="activities",
+        table=STREAMS,
+        parent_column="activity_id",
+        fetch_method="get_activity_streams",
+        listed_as="streams",
+    ),
+    # A new comment moves none of the activity's markers: messages also age like its day.
+    "messages": ExtraSpec(
+        name="messages",
+        parent="activities",
+        table=MESSAGES,
+        parent_column="activity_id",
+        fetch_method="list_activity_messages",
+        listed_as="messages",
+        ages=True,
+    ),
+}
+
+
+Document = Literal["curves", "gear", "custom_items", "athletes"]
+Lifetime = Literal["recent", "history", "day"]
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    """An athlete-level document: which client method fetches it and how long it stays fresh.
+
+    `lifetime`: "recent" and "history" are the freshness policy's two times to live, "day" one
+    day. `follows_activities`: it sums activities (curves, gear totals), so it is also stale
+    once a newer activity (of the asked sport) is cached than the one it was fetched under.
+    """
+
+    name: Document
+    noun: str  # for sentences: "power curves", "gear", ...
+    fetch_method: str  # IntervalsClient method: (athlete id, **params), or (**params) if not per_athlete
+    lifetime: Lifetime
+    follows_activities: bool = False
+    per_athlete: bool = True  # False: the API key's (GET /athletes), stored under its owner
+    listed_as: str | None = None  # a list answer is stored as {listed_as: [...]}
+    table: Table = DOCUMENTS_TABLE
+
+
+DOCUMENTS: dict[Document, DocumentSpec] = {
+    "curves": DocumentSpec("curves", "curves", "get_curves", "history", follows_activities=True),
+    "gear": DocumentSpec("gear", "gear", "list_gear", "day", follows_activities=True, listed_as="gear"),
+    "custom_items": DocumentSpec(
+        "custom_items", "custom items", "list_custom_items", "recent", listed_as="items"
+    ),
+    "athletes": DocumentSpec(
+        "athletes", "athlete list", "list_athletes", "day", per_athlete=False, listed_as="athletes"
     ),
 }

@@ -4,7 +4,8 @@
 delete what it no longer returns, mark every day covered) in ONE transaction, so a crash
 leaves the window stale, never half-marked. `upsert_records`/`delete_records` write single
 records through (a detail fetch, or after a write upstream) without touching coverage.
-`save_extra`/`save_profile` store an activity's intervals and the athlete object.
+`save_extra`/`save_profile` store an activity's extras (intervals, streams, messages) and the
+athlete object; `save_document` an athlete-level document (curves, gear, ...).
 
 Every write carries `fetched_at`, the moment its data was asked for upstream, and never
 replaces anything the cache learnt later: a row is updated only by data at least as new as
@@ -22,7 +23,7 @@ skipped record may be a cached one. Failures of the database surface as `Storage
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -38,7 +39,16 @@ from intervals_mcp.db.columns import (
     text_hash,
 )
 from intervals_mcp.db.engine import Database, JSONText
-from intervals_mcp.db.resources import COVERAGE, EXTRAS, PROFILES, SPECS, Resource, ResourceSpec
+from intervals_mcp.db.resources import (
+    COVERAGE,
+    DOCUMENTS,
+    EXTRAS,
+    PROFILES,
+    SPECS,
+    Document,
+    Resource,
+    ResourceSpec,
+)
 
 # SQLite allows 32766 bound parameters and PostgreSQL 65535; stay far below for IN lists.
 _CHUNK = 500
@@ -95,34 +105,63 @@ def _hashed(values: JSONDict, payload: JSONDict) -> JSONDict:
     return {**values, "payload_hash": text_hash(text), "payload": JSONText(text)}
 
 
+@dataclass
+class _Rows:
+    """What one write stores: column values per id (a later duplicate wins) and, for a
+    resource with children, each record's child rows; computed before any SQL runs."""
+
+    records: dict[Any, JSONDict]
+    children: dict[Any, list[JSONDict]]
+    skipped: list[str] = field(default_factory=list)  # why each unplaceable record was left out
+
+
 def _records(
-    spec: ResourceSpec, athlete_id: str, rows: Iterable[JSONDict], fetched_at: datetime
-) -> dict[Any, JSONDict]:
-    """Column values per id (a later duplicate wins), computed before any SQL runs; a record
-    that cannot be placed raises ValueError."""
-    records, skipped = _placeable(spec, athlete_id, rows, fetched_at)
-    if skipped:
-        raise ValueError(skipped[0])
-    return records
-
-
-def _placeable(
-    spec: ResourceSpec, athlete_id: str, rows: Iterable[JSONDict], fetched_at: datetime
-) -> tuple[dict[Any, JSONDict], list[str]]:
-    """(column values per id of the records that can be placed, why each other one cannot)."""
+    spec: ResourceSpec, athlete_id: str, rows: Iterable[JSONDict], fetched_at: datetime, *, skip: bool = False
+) -> _Rows:
+    """A record that cannot be placed (no id, no date) raises ValueError, or with `skip` is
+    left out and said in `skipped`."""
     _check_aware(fetched_at)
-    records: dict[Any, JSONDict] = {}
-    skipped: list[str] = []
+    out = _Rows({}, {})
     for payload in rows:
         try:
             values = spec.columns(payload)
         except ValueError as exc:
-            skipped.append(str(exc).strip().rstrip("."))
+            if not skip:
+                raise
+            out.skipped.append(str(exc).strip().rstrip("."))
             continue
-        records[values["id"]] = _hashed(
+        out.records[values["id"]] = _hashed(
             {**values, "athlete_id": athlete_id, "fetched_at": fetched_at}, payload
         )
-    return records, skipped
+        if spec.children is not None:
+            kids = spec.children.rows(payload, values)
+            out.children[values["id"]] = [{**kid, "athlete_id": athlete_id} for kid in kids]
+    return out
+
+
+async def _write_children(
+    conn: AsyncConnection, spec: ResourceSpec, athlete_id: str, rows: _Rows, known: dict[Any, str]
+) -> None:
+    """Rewrite the child rows of the records whose payload this write really stored (new or
+    changed, and not kept back as older than the cached row)."""
+    if spec.children is None:
+        return
+    table, column = spec.children.table, spec.children.column
+    changed = [i for i, v in rows.records.items() if known.get(i) != v["payload_hash"]]
+    for chunk in _chunks(changed):
+        stored = await conn.execute(
+            select(spec.table.c.id, spec.table.c.payload_hash).where(
+                spec.table.c.athlete_id == athlete_id, spec.table.c.id.in_(chunk)
+            )
+        )
+        applied = [i for i, digest in stored if digest == rows.records[i]["payload_hash"]]
+        if not applied:
+            continue
+        parents = table.c[column].in_([str(i) for i in applied])
+        await conn.execute(delete(table).where(table.c.athlete_id == athlete_id, parents))
+        kids = [kid for i in applied for kid in rows.children.get(i, [])]
+        if kids:
+            await conn.execute(table.insert(), kids)
 
 
 async def _stored(
@@ -150,18 +189,19 @@ async def _write(
     conn: AsyncConnection,
     spec: ResourceSpec,
     athlete_id: str,
-    records: dict[Any, JSONDict],
+    rows: _Rows,
     fetched_at: datetime,
     window: tuple[date, date] | None,
     newer_days: frozenset[date] = frozenset(),
-    skipped: Sequence[str] = (),
 ) -> WindowChange:
-    records = {i: v for i, v in records.items() if v["local_date"] not in newer_days}
+    records = {i: v for i, v in rows.records.items() if v["local_date"] not in newer_days}
+    rows = _Rows(records, rows.children, rows.skipped)
     in_window, known = await _stored(conn, spec.table, athlete_id, list(records), window)
     if records:
         await conn.execute(upsert(conn, spec.table), list(records.values()))
+        await _write_children(conn, spec, athlete_id, rows, known)
     # A record that could not be placed may be one of the cached rows: then nothing vanished.
-    vanished = [] if skipped else [
+    vanished = [] if rows.skipped else [
         row.id
         for row in in_window
         if row.id not in records and row.local_date not in newer_days and row.fetched_at < fetched_at
@@ -172,7 +212,7 @@ async def _write(
         updated=sum(1 for i, v in records.items() if i in known and known[i] != v["payload_hash"]),
         deleted=len(vanished),
         kept_newer_days=len(newer_days),
-        skipped=tuple(skipped),
+        skipped=tuple(rows.skipped),
     )
 
 
@@ -225,12 +265,12 @@ async def replace_window(
     if end < start:
         raise ValueError(f"The window ends ({end}) before it starts ({start}).")
     spec = SPECS[resource]
-    records, skipped = _placeable(spec, athlete_id, rows, fetched_at)
-    if skipped and not records:
-        raise ValueError(skipped[0])
+    records = _records(spec, athlete_id, rows, fetched_at, skip=True)
+    if records.skipped and not records.records:
+        raise ValueError(records.skipped[0])
     async with db.write() as conn:
         newer = await _newer_days(conn, athlete_id, resource, start, end, fetched_at)
-        change = await _write(conn, spec, athlete_id, records, fetched_at, (start, end), newer, skipped)
+        change = await _write(conn, spec, athlete_id, records, fetched_at, (start, end), newer)
         days = [
             {"athlete_id": athlete_id, "resource": resource, "day": day, "fetched_at": fetched_at}
             for day in each_day(start, end)
@@ -267,7 +307,8 @@ async def save_extra(
     markers: tuple[str | None, str | None],
     fetched_at: datetime,
 ) -> None:
-    """Store a record's extra (an activity's intervals) with the parent markers it was fetched under."""
+    """Store a record's extra (an activity's intervals, streams or messages) with the parent
+    markers it was fetched under."""
     _check_aware(fetched_at)
     extra = EXTRAS[kind]
     values = {
@@ -279,6 +320,23 @@ async def save_extra(
     }
     async with db.write() as conn:
         await conn.execute(upsert(conn, extra.table), [_hashed(values, payload)])
+
+
+async def save_document(
+    db: Database,
+    kind: Document,
+    athlete_id: str,
+    key: str,
+    payload: JSONDict,
+    marker: str | None,
+    fetched_at: datetime,
+) -> None:
+    """Store an athlete-level document under (athlete, kind, key) with the marker it was
+    fetched under; an older fetch never replaces a newer one."""
+    _check_aware(fetched_at)
+    values = {"athlete_id": athlete_id, "kind": kind, "key": key, "marker": marker, "fetched_at": fetched_at}
+    async with db.write() as conn:
+        await conn.execute(upsert(conn, DOCUMENTS[kind].table), [_hashed(values, scrub_secrets(payload))])
 
 
 async def save_profile(db: Database, payload: JSONDict, fetched_at: datetime, *, key_owner: bool) -> str:

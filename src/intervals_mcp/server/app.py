@@ -37,8 +37,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 INSTRUCTIONS = (
-    "Read an athlete's Intervals.icu training data: activities, their details and intervals, "
-    "wellness (fitness, fatigue, form, HRV, sleep) and calendar events (planned workouts). "
+    "Read an athlete's Intervals.icu training data: activities (details, intervals, streams, "
+    "comments), wellness (fitness, fatigue, form, HRV, sleep), calendar events (planned "
+    "workouts), the athlete's profile (thresholds, zones), best-effort curves, gear and custom "
+    "items; a coach's key also lists and compares its athletes (pass athlete_id for one). "
     "Answers come from a local cache that refreshes itself from Intervals.icu when stale; "
     "pass refresh=true only when the user says the data just changed. Dates are the athlete's "
     "local dates, YYYY-MM-DD."
@@ -123,7 +125,7 @@ def build_server(
     garbage collector for itself; leave False when embedding it (tests, the demo).
     """
     from intervals_mcp.server.prompts import register_prompts
-    from intervals_mcp.server.tools import register_tools
+    from intervals_mcp.server.tools import offered, sdk_tools
 
     @asynccontextmanager
     async def lifespan(_server: MCPServer[AppState]) -> AsyncIterator[AppState]:
@@ -140,8 +142,8 @@ def build_server(
         instructions=INSTRUCTIONS,
         lifespan=lifespan,
         log_level=settings.log_level,
+        tools=sdk_tools(offered(settings.writes)),
     )
-    register_tools(server)
     register_prompts(server)
     return server
 

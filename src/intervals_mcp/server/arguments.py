@@ -3,12 +3,12 @@
 The SDK validates a call's arguments against the tool's input schema before the tool runs and
 reports a failure as pydantic's multi-line dump with a link. `refusal` turns pydantic's errors
 into one sentence naming each refused argument, what was wrong with it and the form wanted
-(taken from the same JSON schema the model reads: type, bounds and `examples`). Pure.
+(taken from the same JSON schema the model reads: type, bounds and the description's example).
+Pure.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -18,7 +18,7 @@ from pydantic_core import ErrorDetails
 from intervals_mcp.server.inputs import shown
 
 MAX_ARGUMENTS_SAID = 3
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_LIKE = re.compile(r"\blike ([^\s,;()]*[^\s,;().])")
 
 # pydantic's error types, by what they mean to a person giving the argument
 _PROBLEMS = {
@@ -38,18 +38,21 @@ _PROBLEMS = {
 
 
 def _types(prop: Mapping[str, Any]) -> set[str]:
-    options = [prop, *prop.get("anyOf", ())]
-    return {str(p["type"]) for p in options if p.get("type") not in (None, "null")}
+    """The JSON types a property allows (`type` may be a list; `anyOf` lists options), less null."""
+    found: set[str] = set()
+    for option in (prop, *prop.get("anyOf", ())):
+        kind = option.get("type")
+        found.update(kind if isinstance(kind, list) else [kind] if isinstance(kind, str) else [])
+    return found - {"null"}
 
 
 def expected_form(prop: Mapping[str, Any]) -> str:
     """The form an argument takes, as its JSON schema says: 'a whole number from 1 to 200',
-    'true or false', 'a date as text, YYYY-MM-DD, like "2026-11-24"', 'text like "i12345"'."""
+    'true or false', 'a date as text, YYYY-MM-DD', 'text like "i12345"' (the example is the
+    description's own "like ...")."""
     types = _types(prop)
-    examples = prop.get("examples") or [
-        e for p in prop.get("anyOf", ()) for e in p.get("examples", ())
-    ]
-    like = f" like {json.dumps(examples[0])}" if examples else ""
+    description = str(prop.get("description") or "")
+    example = _LIKE.search(description)
     if types == {"boolean"}:
         return "true or false"
     if "integer" in types:
@@ -58,13 +61,13 @@ def expected_form(prop: Mapping[str, Any]) -> str:
             return f"a whole number from {low} to {high}"
         if low is not None:
             return f"a whole number of at least {low}"
-        return f"a whole number{like}"
+        return f"a whole number like {example.group(1)}" if example else "a whole number"
     if "number" in types:
-        return f"a number{like}"
+        return "a number"
     if "string" in types:
-        if examples and isinstance(examples[0], str) and _DATE.match(examples[0]):
-            return f"a date as text, YYYY-MM-DD,{like}"
-        return f"text{like}"
+        if "YYYY-MM-DD" in description:
+            return "a date as text, YYYY-MM-DD"
+        return f'text like "{example.group(1)}"' if example else "text"
     return "a value of the documented type"
 
 

@@ -40,6 +40,13 @@ def rejected(exc: AuthenticationError) -> str:
     return str(exc) if isinstance(exc, AccessDeniedError) else KEY_REJECTED
 
 
+async def told_apart(state: AppState | None, asked: str, exc: AuthenticationError) -> AuthenticationError:
+    """A rejected key while asking about `asked`: a wrong key told apart from a key that may not
+    see that athlete (one probe, `Services.rejection`), when the services are open."""
+    services = state.opened if state is not None else None
+    return exc if services is None else await services.rejection(asked, exc)
+
+
 class tool_errors:
     """Map our error tree onto ToolError sentences; `nothing_cached` starts the sentence when
     upstream failed and the cache had nothing to answer with ("No activity for this range").
@@ -73,9 +80,8 @@ class tool_errors:
     ) -> None:
         if exc is None:
             return
-        services = self.state.opened if self.state is not None else None
-        if isinstance(exc, AuthenticationError) and services is not None:
-            exc = await services.rejection(self.asked or self.configured, exc)
+        if isinstance(exc, AuthenticationError):
+            exc = await told_apart(self.state, self.asked or self.configured, exc)
         self._say(exc)
 
     def _say(self, exc: BaseException) -> None:

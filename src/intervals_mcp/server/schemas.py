@@ -247,3 +247,67 @@ def event_summary(p: dict[str, Any]) -> EventSummary:
         distance_m=_num(p.get("distance")),
         training_load=_num(p.get("icu_training_load")),
     )
+
+
+# --- streams and messages ------------------------------------------------------------------
+
+
+class BandRow(BaseModel):
+    name: str
+    low: OptFloat = None
+    high: OptFloat = Field(default=None, description="Upper bound; null for the open top band.")
+    seconds: float
+    share_pct: float
+
+
+class StreamRow(BaseModel):
+    type: str
+    unit: OptStr = None
+    samples: int
+    min: float
+    mean: float
+    max: float
+    p10: float
+    p25: float
+    p50: float
+    p75: float
+    p90: float
+    bands_basis: OptStr = Field(default=None, description="What the bands are: power zones of FTP 250 W, ...")
+    bands: Annotated[list[BandRow], rows_schema("band (bounds in the stream's unit)", BandRow)] = Field(
+        default_factory=list
+    )
+    series_every_s: OptFloat = None
+    series: list[float] | None = Field(default=None, description="Bucket means, oldest first (on request).")
+
+
+class StreamsResult(BaseModel):
+    activity_id: str
+    step_s: float = Field(description="Seconds one sample stands for.")
+    streams: Annotated[list[StreamRow], rows_schema("stream summary", StreamRow)]
+    not_recorded: list[str] = Field(
+        default_factory=list, description="Streams asked for that the activity lacks."
+    )
+    notes: list[str] = Field(default_factory=list)
+
+
+class MessageRow(BaseModel):
+    id: OptInt = None
+    created: OptStr = None
+    author: OptStr = None
+    type: OptStr = None
+    content: OptStr = None
+
+
+class MessagesResult(BaseModel):
+    activity_id: str
+    messages: Annotated[list[MessageRow], rows_schema("message, oldest first", MessageRow)]
+
+
+def message_row(p: dict[str, Any]) -> MessageRow:
+    return MessageRow(
+        id=_int(p.get("id")),
+        created=_str(p.get("created")),
+        author=_str(p.get("name")) or _str(p.get("athlete_id")),
+        type=_str(p.get("type")),
+        content=_str(p.get("content")),
+    )

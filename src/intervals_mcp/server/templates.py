@@ -18,7 +18,6 @@ The decorator returns a `ToolSpec`; the registry (`tools/__init__.py`) registers
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -29,12 +28,12 @@ from pydantic import BaseModel
 
 from intervals_mcp.server import formatting as fmt
 from intervals_mcp.server.answers import Body
+from intervals_mcp.server.compute import compute_tool
 from intervals_mcp.server.failures import tool_errors
-from intervals_mcp.server.inputs import DateRange, check_activity_id, parse_event_id, resolve_range
+from intervals_mcp.server.inputs import check_activity_id, parse_event_id, resolve_range
 from intervals_mcp.server.toolspec import (
     ActivityId,
     AthleteId,
-    ComputeView,
     Ctx,
     Domain,
     EndDate,
@@ -54,39 +53,16 @@ from intervals_mcp.server.toolspec import (
 )
 from intervals_mcp.sync.reports import Freshness
 
+__all__ = [
+    "ACTIVITY", "EVENT", "INTERVALS", "RecordKind", "body", "compute_tool", "range_tool", "record_tool",
+]
+
 if TYPE_CHECKING:
-    from intervals_mcp.db.resources import Resource
-    from intervals_mcp.server.app import AppState
+    from intervals_mcp.db.resources import Extra, Resource
     from intervals_mcp.sync.athletes import Athlete
     from intervals_mcp.sync.factory import Services
 
 # --- read a range -------------------------------------------------------------------------------
-
-
-def range_parameters(builder: Callable[..., Any]) -> list[inspect.Parameter]:
-    """A range tool's arguments: the dates, the builder's own, then the athlete and refresh."""
-    return [
-        param("start_date", StartDate, None),
-        param("end_date", EndDate, None),
-        *own_parameters(builder),
-        param("athlete_id", AthleteId, None),
-        param("refresh", Refresh, False),
-    ]
-
-
-def range_arguments(args: dict[str, Any]) -> tuple[str | None, bool, str | None, str | None]:
-    """Take the shared arguments out of a range call's: (athlete_id, refresh, start, end); the
-    builder's own stay."""
-    return args.pop("athlete_id"), args.pop("refresh"), args.pop("start_date"), args.pop("end_date")
-
-
-def asked_range(
-    st: AppState, athlete: Athlete, start: str | None, end: str | None, default_days: tuple[int, int]
-) -> DateRange:
-    """The range a call asks for, its defaults relative to the athlete's today."""
-    return resolve_range(
-        start, end, today=athlete.today(st.now()), default_start=default_days[0], default_end=default_days[1]
-    )
 
 
 def range_tool(
@@ -97,19 +73,32 @@ def range_tool(
 
     def declare(builder: Callable[..., Body]) -> ToolSpec:
         name = builder.__name__
-        params = range_parameters(builder)
+        params = [
+            param("start_date", StartDate, None),
+            param("end_date", EndDate, None),
+            *own_parameters(builder),
+            param("athlete_id", AthleteId, None),
+            param("refresh", Refresh, False),
+        ]
 
         async def run(ctx: Ctx, args: dict[str, Any]) -> CallToolResult:
             from intervals_mcp.db import queries
             from intervals_mcp.db.resources import SPECS
 
             st = state_of(ctx)
-            asked, refresh, start, end = range_arguments(args)
+            asked, refresh = args.pop("athlete_id"), args.pop("refresh")
+            start, end = args.pop("start_date"), args.pop("end_date")
             nothing = f"No {SPECS[resource].noun} for this range"
             async with tool_errors(nothing, st.athlete_id, asked, state=st):
                 services = await st.services()
                 athlete = await athlete_for(st, services, asked)
-                rng = asked_range(st, athlete, start, end, default_days)
+                rng = resolve_range(
+                    start,
+                    end,
+                    today=athlete.today(st.now()),
+                    default_start=default_days[0],
+                    default_end=default_days[1],
+                )
                 fr = await services.sync.ensure_fresh(resource, athlete, rng.start, rng.end, refresh=refresh)
                 reader = services.reader
 
@@ -156,11 +145,28 @@ async def _read_record(
     return None if found is None else (found.digest, found.payload)
 
 
-async def _read_intervals(services: Services, athlete_id: str, rid: Any) -> tuple[str, dict[str, Any]] | None:
-    from intervals_mcp.db import queries
+Read = Callable[..., Awaitable[tuple[str, dict[str, Any]] | None]]
 
-    found = await queries.extra(services.reader, "intervals", athlete_id, str(rid))
-    return None if found is None else (found.digest, found.payload)
+
+def _read_extra(kind: Extra, *, with_activity: bool = False) -> Read:
+    """A RecordKind's read of an activity's extra; `with_activity` adds the activity's payload
+    (as "activity") and the athlete's profile to what it is keyed by, for answers that use
+    the sport, FTP or zones."""
+
+    async def read(services: Services, athlete_id: str, rid: Any) -> tuple[str, dict[str, Any]] | None:
+        from intervals_mcp.db import queries
+
+        reader = services.reader
+        found = await queries.extra(reader, kind, athlete_id, str(rid))
+        if found is None or not with_activity:
+            return None if found is None else (found.digest, found.payload)
+        activity = await queries.record(reader, "activities", athlete_id, rid)
+        profile = await queries.profile(reader, athlete_id)
+        parts = [found.digest, activity.digest if activity else "", profile.digest if profile else ""]
+        digest = ":".join(parts)
+        return digest, {**found.payload, "activity": activity.payload if activity else {}}
+
+    return read
 
 
 ACTIVITY = RecordKind(
@@ -187,8 +193,26 @@ INTERVALS = RecordKind(
     ActivityId,
     check_activity_id,
     "get_activities",
-    lambda s, a, rid, refresh: s.records.ensure_intervals(a, rid, refresh=refresh),
-    _read_intervals,
+    lambda s, a, rid, refresh: s.records.ensure_extra("intervals", a, rid, refresh=refresh),
+    _read_extra("intervals"),
+)
+STREAMS = RecordKind(
+    "the streams of activity",
+    "activity_id",
+    ActivityId,
+    check_activity_id,
+    "get_activities",
+    lambda s, a, rid, refresh: s.records.ensure_extra("streams", a, rid, refresh=refresh),
+    _read_extra("streams", with_activity=True),
+)
+MESSAGES = RecordKind(
+    "the messages of activity",
+    "activity_id",
+    ActivityId,
+    check_activity_id,
+    "get_activities",
+    lambda s, a, rid, refresh: s.records.ensure_extra("messages", a, rid, refresh=refresh),
+    _read_extra("messages"),
 )
 
 
@@ -234,43 +258,7 @@ def record_tool(
     return declare
 
 
-# --- compute over the cache ---------------------------------------------------------------------
-
-
-def compute_tool(
-    needs: tuple[Resource, ...], *, default_days: tuple[int, int], result: type[BaseModel], domain: Domain
-) -> Callable[[Callable[..., Awaitable[Body]]], ToolSpec]:
-    """A tool computing over a date range of several resources with SQL aggregates: each needed
-    range is made fresh first; the answer is memoised while nothing in the cache changes."""
-
-    def declare(builder: Callable[..., Awaitable[Body]]) -> ToolSpec:
-        name = builder.__name__
-        params = range_parameters(builder)
-
-        async def run(ctx: Ctx, args: dict[str, Any]) -> CallToolResult:
-            st = state_of(ctx)
-            asked, refresh, start, end = range_arguments(args)
-            async with tool_errors("Nothing for this range", st.athlete_id, asked, state=st):
-                services = await st.services()
-                athlete = await athlete_for(st, services, asked)
-                rng = asked_range(st, athlete, start, end, default_days)
-                freshness = [
-                    await services.sync.ensure_fresh(r, athlete, rng.start, rng.end, refresh=refresh)
-                    for r in needs
-                ]
-                view = ComputeView(athlete, rng.start, rng.end, rng.note, services.reader, freshness)
-
-                async def build() -> tuple[Hashable, Body]:
-                    generation = await services.reader.generation()
-                    return generation, await builder(view, **args)
-
-                key = memo_key(name, athlete.id, rng, own=args)
-                return await answer(st, key, await services.reader.generation(), build, freshness)
-
-        fn = tool_function(name, builder.__doc__, params, result, run)
-        return ToolSpec(name, domain, "compute", fn, fn.__doc__ or "", result)
-
-    return declare
+# --- compute over the cache: see compute.py (re-exported here with the other shapes) ------------
 
 
 def body(text: fmt.Framed, structured: BaseModel) -> Body:

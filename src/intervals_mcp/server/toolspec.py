@@ -8,7 +8,7 @@ import inspect
 import re
 from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from mcp.server.mcpserver import Context
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from intervals_mcp.sync.factory import Services
 
 Ctx = Context[AppState, Any]
-Domain = Literal["activities", "wellness", "calendar", "athlete", "analysis", "writes"]
+Domain = Literal["activities", "wellness", "calendar", "athlete", "coaching", "analysis", "writes"]
 
 READ_ONLY = ToolAnnotations(
     read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=True
@@ -36,35 +36,20 @@ READ_ONLY = ToolAnnotations(
 
 # --- the shared arguments (their Field descriptions are what the model reads) ------------------
 
-StartDate = Annotated[
-    str | None,
-    Field(description="First day, YYYY-MM-DD, athlete-local (inclusive).", examples=["2026-11-01"]),
-]
-EndDate = Annotated[
-    str | None,
-    Field(description="Last day, YYYY-MM-DD, athlete-local (inclusive).", examples=["2026-11-30"]),
-]
+StartDate = Annotated[str | None, Field(description="First day, YYYY-MM-DD, athlete-local (inclusive).")]
+EndDate = Annotated[str | None, Field(description="Last day, YYYY-MM-DD, athlete-local (inclusive).")]
 AthleteId = Annotated[
     str | None,
-    Field(
-        description="Athlete id like i12345; leave out for the athlete the server is set up for.",
-        examples=["i12345"],
-    ),
+    Field(description="Athlete id like i12345 (e.g. a coached athlete); default: the configured one."),
 ]
 Refresh = Annotated[
     bool,
     Field(
-        description="Re-fetch from Intervals.icu even if the cache is fresh; only when the user "
-        "says the data just changed."
+        description="Re-fetch from Intervals.icu now; only when the user says the data just changed."
     ),
 ]
-ActivityId = Annotated[
-    str,
-    Field(description="Activity id as listed by get_activities, like i145678901.", examples=["i145678901"]),
-]
-EventId = Annotated[
-    int | str, Field(description="Event id as listed by get_events, like 87654321.", examples=[87654321])
-]
+ActivityId = Annotated[str, Field(description="Activity id as listed by get_activities, like i145678901.")]
+EventId = Annotated[int | str, Field(description="Event id as listed by get_events, like 87654321.")]
 
 
 @dataclass(frozen=True)
@@ -73,7 +58,7 @@ class ToolSpec:
 
     name: str
     domain: Domain
-    kind: Literal["range", "record", "compute", "write"]
+    kind: Literal["range", "record", "compute", "athlete", "write"]
     fn: Callable[..., Awaitable[CallToolResult]]
     description: str
     result: type[BaseModel]
@@ -107,7 +92,13 @@ class RecordView:
 
 @dataclass(frozen=True)
 class ComputeView:
-    """What a compute tool reads with: the athlete, the range, and the cache's reader."""
+    """What a compute tool reads with: the athlete, the range, and the cache's reader.
+
+    `note` says what the answer leaves out (a capped range, history not cached, with the
+    `intervals-mcp sync` command that completes it: `sync_command`); `is_stale(day,
+    fetched_at)` is the freshness policy at this call's moment; `own` is whether the athlete is
+    the one the server is set up for (else a sync command must name them).
+    """
 
     athlete: Athlete
     start: date
@@ -115,6 +106,10 @@ class ComputeView:
     note: str | None
     reader: CacheReader
     freshness: list[Freshness] = field(default_factory=list)
+    today: date = field(kw_only=True)
+    is_stale: Callable[[date, datetime], bool] = field(kw_only=True)
+    sync_command: str | None = None
+    own: bool = True
 
 
 def state_of(ctx: Ctx) -> AppState:
@@ -162,14 +157,16 @@ def tool_function(
     params: list[inspect.Parameter],
     result: type[BaseModel],
     run: Callable[[Ctx, dict[str, Any]], Awaitable[CallToolResult]],
+    *,
+    with_source: bool = True,
 ) -> Callable[..., Awaitable[CallToolResult]]:
     """A function the SDK reads like a hand-written tool: `ctx` plus `params`, returning a
-    CallToolResult whose structured part follows `result` (plus provenance)."""
+    CallToolResult whose structured part follows `result` (plus provenance, `with_source`)."""
 
     async def tool(ctx: Ctx, **arguments: Any) -> CallToolResult:
         return await run(ctx, arguments)
 
-    returns = Annotated[CallToolResult, with_provenance(result)]
+    returns = Annotated[CallToolResult, with_provenance(result) if with_source else result]
     ctx_param = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Ctx)
     tool.__signature__ = inspect.Signature([ctx_param, *params], return_annotation=returns)  # type: ignore[attr-defined]
     tool.__annotations__ = {"ctx": Ctx, **{p.name: p.annotation for p in params}, "return": returns}
@@ -179,7 +176,17 @@ def tool_function(
 
 
 def memo_key(name: str, athlete: str, *parts: Any, own: Mapping[str, Any]) -> Hashable:
-    return (name, athlete, *parts, *sorted(own.items()))
+    return (name, athlete, *parts, *sorted((k, _frozen(v)) for k, v in own.items()))
+
+
+def _frozen(value: Any) -> Hashable:
+    """An argument as part of a memo key: lists (durations, ...) become tuples."""
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    hashable: Hashable = value
+    return hashable
 
 
 async def answer(

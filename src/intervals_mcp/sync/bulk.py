@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from intervals_mcp.db import queries
+from intervals_mcp.db.queries import Record
 from intervals_mcp.db.resources import spec_of
 from intervals_mcp.errors import STOPS_A_SYNC, UpstreamError
 from intervals_mcp.sync.athletes import Athlete
@@ -114,22 +115,22 @@ async def _sync_intervals(
     """Prefetch intervals of every readable activity in range whose markers moved."""
     sync = records.sync
     began, requests_before = time.monotonic(), sync.client.request_count
-    todo: list[tuple[str, tuple[str | None, str | None], bool]] = []
+    todo: list[tuple[Record, bool]] = []
     for activity in await queries.records_in(sync.reader, "activities", athlete.id, start, end):
         if activity.is_strava_stub:
             continue  # their intervals always answer 422
         cached = await queries.extra(sync.reader, "intervals", athlete.id, str(activity.id))
         if full or cached is None or cached.markers != activity.markers:
-            todo.append((str(activity.id), activity.markers, cached is not None))
+            todo.append((activity, cached is not None))
     report = ResourceReport(resource="intervals", planned=len(todo))
     _emit(progress, ProgressEvent("planned", "intervals", len(todo), 0))
     semaphore = asyncio.Semaphore(4)
 
-    async def one(activity_id: str, markers: tuple[str | None, str | None], known: bool) -> None:
+    async def one(activity: Record, known: bool) -> None:
         error: UpstreamError | None = None
         async with semaphore:
             try:
-                await records.fetch_intervals(athlete.id, activity_id, markers, interactive=False)
+                await records.fetch_extra("intervals", athlete.id, activity, interactive=False)
             except STOPS_A_SYNC:
                 raise
             except UpstreamError as exc:

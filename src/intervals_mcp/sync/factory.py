@@ -21,8 +21,10 @@ from intervals_mcp.db.engine import Database
 from intervals_mcp.db.reader import CacheReader
 from intervals_mcp.errors import AccessDeniedError, AuthenticationError, UpstreamError
 from intervals_mcp.sync.athletes import KEY_OWNER, Athlete, Athletes
+from intervals_mcp.sync.documents import Documents
 from intervals_mcp.sync.records import Records
 from intervals_mcp.sync.service import SyncService, utcnow
+from intervals_mcp.sync.writes import Writes
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,8 @@ class Services:
     sync: SyncService
     records: Records
     athletes: Athletes
+    documents: Documents
+    writes: Writes
     _stack: AsyncExitStack
 
     @classmethod
@@ -67,9 +71,9 @@ class Services:
             sync = SyncService(db, reader, client, settings, quick=quick, clock=clock)
             stack.push_async_callback(sync.aclose)  # first at close: before the client and the db
             log.info("intervals-mcp %s serving athlete %s from %s", __version__, athlete_id, db.describe())
-            return cls(
-                settings, db, reader, sync, Records(sync), Athletes(db, reader, clock), stack.pop_all()
-            )
+            records, athletes, documents = Records(sync), Athletes(db, reader, clock), Documents(sync)
+            writes = Writes(sync, records, athletes, documents)
+            return cls(settings, db, reader, sync, records, athletes, documents, writes, stack.pop_all())
         raise AssertionError("unreachable")  # pragma: no cover - the with block returns or raises
 
     async def athlete(self, given: str | None = None, *, interactive: bool = True) -> Athlete:
@@ -99,6 +103,10 @@ class Services:
             f"Intervals.icu refused access to athlete {athlete} with this API key, which works for "
             f"{configured}: the key's owner must be that athlete or their coach, so check the athlete id."
         )
+
+    async def key_owner(self, *, interactive: bool = True) -> Athlete:
+        """The API key's owner (what `0` names): whose the athletes a key follows are."""
+        return await self.athletes.resolve(KEY_OWNER, self.sync.client_for(interactive))
 
     @property
     def request_count(self) -> int:

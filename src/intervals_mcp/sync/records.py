@@ -1,11 +1,13 @@
-"""Single records through the cache: an activity or event by id, and an activity's intervals.
+"""Single records through the cache: an activity or event by id, and an activity's extras
+(intervals, streams, messages).
 
 A cached record answers once its day is fresh (a stale day is re-listed first, so edits and
 deletions upstream show); otherwise its detail endpoint is asked. A record is stored only under
 the athlete who owns it (`icu_athlete_id`): asked for as another athlete, it is stored where it
 belongs and the caller is told whose it is. Upstream's 404 removes a cached copy; other
 upstream failures keep the cached copy and say why (or raise when there is none); a rejected
-key always raises. Extras (intervals) are re-fetched only when the parent's markers move.
+key always raises. Extras are re-fetched only when the parent's markers move (messages also with
+age: a new comment moves no marker).
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from datetime import date, datetime
 from typing import Any
 
 from intervals_mcp.db import queries, writes
+from intervals_mcp.db.columns import as_payload
 from intervals_mcp.db.queries import ExtraRow, Record
-from intervals_mcp.db.resources import SPECS, Resource
+from intervals_mcp.db.resources import EXTRAS, SPECS, Extra, Resource
 from intervals_mcp.errors import (
     AuthenticationError,
     InvalidRequestError,
@@ -27,6 +30,10 @@ from intervals_mcp.errors import (
 from intervals_mcp.sync.athletes import Athlete
 from intervals_mcp.sync.reports import Freshness
 from intervals_mcp.sync.service import SyncService, damaged_response
+from intervals_mcp.sync.windows import is_stale
+
+# What the seed project asks for when an activity lists no streams.
+DEFAULT_STREAMS = ("time", "watts", "heartrate", "cadence", "altitude", "distance", "velocity_smooth")
 
 
 def strava_sentence(activity_id: str) -> str:
@@ -150,10 +157,17 @@ class Records:
             noun = SPECS[resource].noun
             raise damaged_response(f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}", exc) from None
 
-    async def ensure_intervals(
-        self, athlete: Athlete, activity_id: str, *, refresh: bool = False, interactive: bool = True
+    async def ensure_extra(
+        self,
+        kind: Extra,
+        athlete: Athlete,
+        activity_id: str,
+        *,
+        refresh: bool = False,
+        interactive: bool = True,
     ) -> tuple[ExtraRow, Freshness]:
-        """An activity's intervals, re-fetched only when its change markers moved (or refresh).
+        """An activity's extra (intervals, streams, messages), re-fetched only when its change
+        markers moved (messages also once their day's time to live is over) or on refresh.
 
         Raises NotFoundError for an unknown activity and InvalidRequestError for a Strava stub.
         """
@@ -163,14 +177,13 @@ class Records:
         if activity.is_strava_stub:
             raise InvalidRequestError(strava_sentence(activity_id))
         sync = self.sync
-        markers = activity.markers
         reader = sync.reader
-        key = ("intervals", athlete.id, activity_id)
-        cached = await sync.memo.get(key, lambda: queries.extra(reader, "intervals", athlete.id, activity_id))
-        if cached is not None and not refresh and cached.markers == markers:
-            return cached, _freshness("intervals", activity.local_date, cached.fetched_at, 0)
+        key = (kind, athlete.id, activity_id)
+        cached = await sync.memo.get(key, lambda: queries.extra(reader, kind, athlete.id, activity_id))
+        if cached is not None and not refresh and not self._stale_extra(kind, athlete, activity, cached):
+            return cached, _freshness(kind, activity.local_date, cached.fetched_at, 0)
         try:
-            await self.fetch_intervals(athlete.id, activity_id, markers, interactive=interactive)
+            await self.fetch_extra(kind, athlete.id, activity, interactive=interactive)
         except AuthenticationError:
             raise
         except InvalidRequestError as exc:
@@ -180,20 +193,54 @@ class Records:
         except UpstreamError as exc:
             if cached is None:
                 raise
-            return cached, _freshness("intervals", activity.local_date, cached.fetched_at, 0, exc)
-        row = await queries.extra(reader, "intervals", athlete.id, activity_id)
+            return cached, _freshness(kind, activity.local_date, cached.fetched_at, 0, exc)
+        row = await queries.extra(reader, kind, athlete.id, activity_id)
         if row is None:  # pragma: no cover - just written
             raise InvalidResponseError()
-        return row, _freshness("intervals", activity.local_date, row.fetched_at, 1)
+        return row, _freshness(kind, activity.local_date, row.fetched_at, 1)
 
-    async def fetch_intervals(
-        self, athlete_id: str, activity_id: str, markers: tuple[str | None, str | None], *, interactive: bool
-    ) -> None:
+    async def ensure_intervals(
+        self, athlete: Athlete, activity_id: str, *, refresh: bool = False, interactive: bool = True
+    ) -> tuple[ExtraRow, Freshness]:
+        """An activity's intervals: `ensure_extra("intervals", ...)`."""
+        return await self.ensure_extra(
+            "intervals", athlete, activity_id, refresh=refresh, interactive=interactive
+        )
+
+    def _stale_extra(self, kind: Extra, athlete: Athlete, activity: Record, cached: ExtraRow) -> bool:
+        if cached.markers != activity.markers:
+            return True
+        now = self.sync.now()
+        ages = EXTRAS[kind].ages
+        today = athlete.today(now)
+        return ages and is_stale(activity.local_date, cached.fetched_at, today, now, self.sync.policy)
+
+    async def fetch_extra(self, kind: Extra, athlete_id: str, activity: Record, *, interactive: bool) -> None:
+        """Fetch and store one activity's extra under the activity's current markers."""
         sync = self.sync
+        spec = EXTRAS[kind]
         fetched_at = sync.now()
-        payload = await sync.client_for(interactive).get_activity_intervals(activity_id)
+        method = getattr(sync.client_for(interactive), spec.fetch_method)
+        activity_id = str(activity.id)
+        if kind == "streams":
+            answer = await method(activity_id, stream_types(activity.payload))
+        else:
+            answer = await method(activity_id)
+        try:
+            payload = as_payload(answer, spec.listed_as, kind)
+        except ValueError as exc:
+            raise damaged_response(f"the {kind} of activity {activity_id}", exc) from None
         await sync.write(
             lambda: writes.save_extra(
-                sync.db, "intervals", athlete_id, activity_id, payload, markers, fetched_at
+                sync.db, kind, athlete_id, activity_id, payload, activity.markers, fetched_at
             )
         )
+
+
+def stream_types(activity: dict[str, Any]) -> list[str]:
+    """The streams to ask for: every one the activity lists. Asked with no types, the service
+    renames `watts` to `raw_watts` (API_NOTES §5c), so the types are always named."""
+    listed = activity.get("stream_types")
+    if isinstance(listed, list) and listed and all(isinstance(t, str) for t in listed):
+        return list(listed)
+    return list(DEFAULT_STREAMS)

@@ -30,7 +30,7 @@ from intervals_mcp.errors import STOPS_A_SYNC, AuthenticationError, InvalidRespo
 from intervals_mcp.sync.athletes import Athlete
 from intervals_mcp.sync.memo import GenerationMemo
 from intervals_mcp.sync.reports import Freshness
-from intervals_mcp.sync.windows import FreshnessPolicy, Window, plan_windows
+from intervals_mcp.sync.windows import FreshnessPolicy, Window, newest_days, plan_windows
 from intervals_mcp.words import plural
 
 log = logging.getLogger(__name__)
@@ -127,14 +127,19 @@ class SyncService:
         *,
         refresh: bool = False,
         interactive: bool = True,
+        max_days: int | None = None,
     ) -> Freshness:
         """Fetch the stale or missing days of [start, end]; say how fresh the cache now is.
 
+        With `max_days`, at most that many days are fetched, the newest first; older stale days
+        are answered as cached and older missing ones stay missing (`Freshness.complete` says so).
         AuthenticationError is always raised. Any other upstream error is raised only when the
         cache holds nothing for the range; otherwise it is returned in `Freshness.error`.
         """
         covered = await self.coverage(athlete.id, resource, start, end)
         windows = self.plan(resource, athlete, start, end, covered, full=refresh)
+        if max_days is not None:
+            windows = newest_days(windows, max_days)
         try:
             results = await self.fetch_windows(self.client_for(interactive), resource, athlete.id, windows)
         except AuthenticationError:

@@ -115,3 +115,18 @@ def plan_windows(
 def window_days(window: Window) -> int:
     """Number of days in an inclusive window."""
     return (window[1] - window[0]).days + 1
+
+
+def newest_days(windows: list[Window], budget: int) -> list[Window]:
+    """The newest `budget` days of `windows` (ascending, as `plan_windows` gives them): the
+    windows from the newest back while the budget lasts, the oldest one kept cut to its newest
+    days. What one call fetches when it may not fetch everything."""
+    kept: list[Window] = []
+    for start, end in reversed(windows):
+        if budget <= 0:
+            break
+        if window_days((start, end)) > budget:
+            start = end - timedelta(days=budget - 1)
+        kept.append((start, end))
+        budget -= window_days((start, end))
+    return kept[::-1]

@@ -21,8 +21,11 @@ cites its section. Public entry points (stable names; other layers call these):
   says in one line what it parsed.
 - `Thresholds(sport, ftp, lthr, max_hr, threshold_pace_m_per_s, power_zones, hr_zones,
   pace_zones)`: the athlete's anchors for one sport, all optional.
+- `thresholds_from_profile(athlete_object, sport, indoor=False) -> Thresholds | None`: those
+  anchors from the athlete object's `sportSettings` (None when the profile is unknown).
 """
 
+from intervals_mcp.workouts.anchors import thresholds_from_profile
 from intervals_mcp.workouts.doc import workout_to_doc
 from intervals_mcp.workouts.lint import lint_workout
 from intervals_mcp.workouts.model import (
@@ -67,5 +70,6 @@ __all__ = [
     "render_workout_doc",
     "sport_family",
     "summarize",
+    "thresholds_from_profile",
     "workout_to_doc",
 ]

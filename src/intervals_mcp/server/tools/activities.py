@@ -1,4 +1,4 @@
-"""Activities: the list of a date range, one activity's facts, and its intervals."""
+"""Activities: the list of a date range, one activity's facts, its intervals, streams and messages."""
 
 from __future__ import annotations
 
@@ -6,16 +6,28 @@ from typing import Annotated
 
 from pydantic import Field
 
+from intervals_mcp.analysis.streams import MAX_SERIES_POINTS
 from intervals_mcp.server import formatting as fmt
 from intervals_mcp.server.answers import Body
+from intervals_mcp.server.formatting import extras
 from intervals_mcp.server.schemas import (
     ActivitiesResult,
     ActivityDetailsResult,
     IntervalsResult,
+    MessagesResult,
+    StreamsResult,
     interval_group_row,
     interval_row,
 )
-from intervals_mcp.server.templates import ACTIVITY, INTERVALS, body, range_tool, record_tool
+from intervals_mcp.server.templates import (
+    ACTIVITY,
+    INTERVALS,
+    MESSAGES,
+    STREAMS,
+    body,
+    range_tool,
+    record_tool,
+)
 from intervals_mcp.server.toolspec import RangeView, RecordView
 
 MAX_LIMIT = 200
@@ -28,11 +40,9 @@ IncludeUnnamed = Annotated[
 
 @range_tool("activities", default_days=(-30, 0), result=ActivitiesResult, domain="activities")
 def get_activities(view: RangeView, limit: Limit = 10, include_unnamed: IncludeUnnamed = False) -> Body:
-    """List activities in a date range (default: the last 30 days), newest first, one line each:
-    id, local start, sport, name, moving time h:mm, distance (km; swims in m), training load,
-    average power W, average HR bpm. Columns without data are left out. Strava-imported
-    activities are counted but hidden by Strava's API terms. Use an id with
-    get_activity_details or get_activity_intervals."""
+    """List activities in a date range (default: the last 30 days), newest first: id, start,
+    sport, name, time, distance, load, power, HR. Strava-imported ones are counted but hidden by
+    Strava's API terms. Use an id with get_activity_details, _intervals or _streams."""
     listed, stubs, unnamed = fmt.split_activities(view.payloads, include_unnamed)
     text = fmt.format_activities(
         athlete_id=view.athlete.id,
@@ -64,9 +74,8 @@ def get_activities(view: RangeView, limit: Limit = 10, include_unnamed: IncludeU
 
 @record_tool(ACTIVITY, result=ActivityDetailsResult, domain="activities")
 def get_activity_details(view: RecordView) -> Body:
-    """One activity's key facts, only those present: sport, local start, moving/elapsed time
-    h:mm, distance, elevation gain m, power (avg, normalized, intensity factor, FTP) W, HR
-    (avg, max) bpm, training load, TRIMP, CTL/ATL after, RPE, feel, device, source, description."""
+    """One activity's key facts, those present: sport, start, time, distance, climbing, power
+    (avg, normalized, IF, FTP), HR, load, TRIMP, CTL/ATL after, RPE, feel, device, notes."""
     facts = fmt.activity_facts(view.payload)
     return body(
         fmt.format_activity(view.payload), ActivityDetailsResult(activity_id=str(view.record_id), facts=facts)
@@ -75,9 +84,8 @@ def get_activity_details(view: RecordView) -> Body:
 
 @record_tool(INTERVALS, result=IntervalsResult, domain="activities")
 def get_activity_intervals(view: RecordView) -> Body:
-    """The intervals Intervals.icu detected in one activity, one line each: type (WORK or
-    RECOVERY), label, start and duration m:ss, average and max power W, intensity % of FTP,
-    average HR bpm, cadence rpm; then groups of similar intervals (e.g. 3 x 240s@280w)."""
+    """The intervals Intervals.icu detected in one activity (work/recovery, start, duration,
+    power, % FTP, HR, cadence) and groups of similar ones (e.g. 3 x 240s@280w)."""
     dto = view.payload
     return body(
         fmt.format_intervals(str(view.record_id), dto),
@@ -89,4 +97,56 @@ def get_activity_intervals(view: RecordView) -> Body:
     )
 
 
-TOOLS = (get_activities, get_activity_details, get_activity_intervals)
+StreamTypes = Annotated[
+    str | None,
+    Field(description="Comma list, e.g. watts,heartrate; default every stream the activity has."),
+]
+IncludeSeries = Annotated[bool, Field(description="Also give each stream as a downsampled series.")]
+MaxPoints = Annotated[
+    int, Field(ge=2, le=MAX_SERIES_POINTS, description="Most points per series (bucket means).")
+]
+
+
+@record_tool(STREAMS, result=StreamsResult, domain="activities")
+def get_activity_streams(
+    view: RecordView,
+    stream_types: StreamTypes = None,
+    include_series: IncludeSeries = False,
+    max_points: MaxPoints = 100,
+) -> Body:
+    """Summarise one activity's recorded streams (power, HR, cadence, speed, altitude, ...): per
+    stream min, mean, max, percentiles and time in power/HR zones; a downsampled series on
+    request. Use for how an effort was distributed within one activity."""
+    summary = extras.summarize_streams(
+        view.payload,
+        extras.asked_types(stream_types),
+        max_points if include_series else None,
+        view.athlete.profile,
+    )
+    activity_id = str(view.record_id)
+    return body(
+        extras.format_streams(activity_id, view.payload, summary),
+        StreamsResult(
+            activity_id=activity_id,
+            step_s=summary.step_s,
+            streams=summary.rows,
+            not_recorded=summary.not_recorded,
+            notes=summary.notes,
+        ),
+    )
+
+
+@record_tool(MESSAGES, result=MessagesResult, domain="activities")
+def get_activity_messages(view: RecordView) -> Body:
+    """The comments (messages) on one activity, oldest first: when, who, what."""
+    text, rows = extras.format_messages(str(view.record_id), view.payload)
+    return body(text, MessagesResult(activity_id=str(view.record_id), messages=rows))
+
+
+TOOLS = (
+    get_activities,
+    get_activity_details,
+    get_activity_intervals,
+    get_activity_streams,
+    get_activity_messages,
+)

@@ -12,8 +12,8 @@ from intervals_mcp.server.toolspec import RangeView, RecordView
 @range_tool("events", default_days=(0, 30), result=EventsResult, domain="calendar")
 def get_events(view: RangeView) -> Body:
     """Calendar events (planned workouts, races, notes) in a date range (default: today and the
-    next 30 days), oldest first, one line each: id, date, category, sport, name, planned time
-    h:mm, distance, planned load. Use an id with get_event_by_id for the workout steps."""
+    next 30 days), oldest first: id, date, category, sport, name, planned time, distance, load.
+    Use an id with get_event_by_id for the workout steps."""
     events = view.payloads
     text, shown = fmt.format_events(
         athlete_id=view.athlete.id, start=view.start, end=view.end, events=events, note=view.note
@@ -34,9 +34,8 @@ def get_events(view: RangeView) -> Body:
 
 @record_tool(EVENT, result=EventDetailsResult, domain="calendar")
 def get_event_by_id(view: RecordView) -> Body:
-    """One calendar event: date, category, sport, name, planned time h:mm, distance and load,
-    intensity %, and the structured workout one step per line (e.g. '- 3x', '  - 12:00 90% FTP')
-    or its description."""
+    """One calendar event: date, category, sport, name, planned time, distance, load,
+    intensity, and its workout one step per line (e.g. '- 12:00 90% FTP') or description."""
     payload = view.payload
     text, steps = fmt.format_event(payload)
     description = payload.get("description")

@@ -19,9 +19,8 @@ IncludeAll = Annotated[
 
 @range_tool("wellness", default_days=(-30, 0), result=WellnessResult, domain="wellness")
 def get_wellness_data(view: RangeView, include_all_fields: IncludeAll = False) -> Body:
-    """Daily wellness in a date range (default: the last 30 days), oldest first, one line per
-    day with only the columns that have data: CTL (fitness), ATL (fatigue), form (CTL - ATL),
-    ramp rate, HRV ms, resting HR bpm, sleep h:mm, sleep score, weight kg, and soreness,
+    """Daily wellness in a date range (default: the last 30 days), oldest first: CTL (fitness),
+    ATL (fatigue), form (CTL - ATL), ramp, HRV, resting HR, sleep, weight, and soreness,
     fatigue, stress, mood, motivation on a 1-4 scale where 1 is good."""
     days = view.payloads
     text, shown = fmt.format_wellness(

@@ -1,0 +1,57 @@
+"""The chart pages drawing the analytics tools' real answers (not samples): each tool called
+through the MCP client against the fake and a real SQLite file, its result drawn in Chromium."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+
+from analytics.support import TODAY, athlete, serving, text
+from intervals_mcp.server.charts import CHARTS
+
+from .samples import tool_result
+
+YEAR = {"start_date": str(TODAY - timedelta(days=364))}
+EMPTY = {"start_date": "2023-01-01", "end_date": "2023-03-31"}
+CALLS: dict[str, tuple[str, dict[str, Any]]] = {
+    "summary-by-month": ("get_training_summary", {**YEAR, "group_by": "month"}),
+    "summary-default": ("get_training_summary", {}),
+    "summary-empty": ("get_training_summary", EMPTY),
+    "fitness-forecast": ("get_fitness_trend", {"forecast_days": 42}),
+    "fitness-empty": ("get_fitness_trend", EMPTY),
+    "intensity-ride": ("get_intensity_distribution", {"sport": "Ride"}),
+    "intensity-hr": ("get_intensity_distribution", {**YEAR, "metric": "hr"}),
+    "intensity-empty": ("get_intensity_distribution", EMPTY),
+}
+
+
+async def _answers(tmp: Path) -> dict[str, dict[str, Any]]:
+    found = {}
+    async with serving(athlete(40), tmp) as s:
+        for case, (tool, args) in CALLS.items():
+            result = await s.call(tool, **args)
+            found[case] = tool_result(result.structured_content, text(result))
+    return found
+
+
+@pytest.fixture(scope="module")
+def answers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    # A worker thread: playwright's sync API keeps an event loop running in this one.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(anyio.run, _answers, tmp_path_factory.mktemp("answers")).result()
+
+
+@pytest.mark.parametrize("case", list(CALLS))
+def test_a_page_draws_the_tools_real_answer(answers: dict[str, dict[str, Any]], show: Any, case: str) -> None:
+    tool, args = CALLS[case]
+    view = show(CHARTS[tool].html, answers[case], tool_input=args)
+    assert view.problems() == []
+    if case.endswith("empty"):
+        assert view.count(".msg") == 1 and "No " in view.texts(".msg")[0]
+    else:
+        assert view.count("svg.chart") >= 1 and view.count(".msg") == 0
