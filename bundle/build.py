@@ -41,7 +41,8 @@ NEEDED = (
     "pyproject.toml",
     "uv.lock",
     "LICENSE",
-    "src/intervals_mcp/cli.py",
+    "src/intervals_mcp/cli/__init__.py",
+    "src/intervals_mcp/workouts/guide.md",
     "src/intervals_mcp/server/charts/pages/common.js",
     "migrations/env.py",
     "data/demo_athlete/athlete.json",
@@ -125,7 +126,14 @@ async def _list_over_stdio(folder: Path, manifest: dict[str, Any], cache: Path) 
     from mcp import Client, StdioServerParameters
 
     config = manifest["server"]["mcp_config"]
+    # The settings a user would give, the others at their defaults, as a host fills them in.
+    defaults = {
+        f"${{user_config.{name}}}": str(option["default"])
+        for name, option in manifest["user_config"].items()
+        if "default" in option
+    }
     values = {
+        **defaults,
         "${__dirname}": str(folder),
         "${user_config.api_key}": "smoke-test-key",
         "${user_config.athlete_id}": "i0",

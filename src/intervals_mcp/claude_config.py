@@ -1,4 +1,5 @@
-"""The Claude Desktop configuration block for this checkout (pure; the CLI prints it)."""
+"""The Claude Desktop configuration block (pure; the CLI prints it): the entry that runs this
+checkout with `uv run`, or the published package with `uvx` (no checkout needed)."""
 
 from __future__ import annotations
 
@@ -18,13 +19,22 @@ def project_root() -> Path:
     return Path(__file__).resolve().parents[2]
 
 
-def find_uv() -> str | None:
-    """Full path of `uv` (Claude Desktop starts servers with a minimal PATH)."""
-    found = shutil.which("uv")
+PACKAGE = "intervals-mcp"
+
+
+def is_checkout(root: Path) -> bool:
+    """Whether `root` is a source checkout (an installed package has no pyproject.toml there)."""
+    return (root / "pyproject.toml").is_file()
+
+
+def find_uv(name: str = "uv") -> str | None:
+    """Full path of `uv` (or `uvx`, which comes with it): Claude Desktop starts servers with a
+    minimal PATH."""
+    found = shutil.which(name)
     if found:
         return str(Path(found).resolve())
     # `pip install uv` puts it beside the interpreter's scripts.
-    candidate = Path(sys.executable).parent / ("uv.exe" if os.name == "nt" else "uv")
+    candidate = Path(sys.executable).parent / (f"{name}.exe" if os.name == "nt" else name)
     return str(candidate) if candidate.exists() else None
 
 
@@ -35,18 +45,21 @@ def claude_desktop_config(
 
     The key is never filled in: it is a secret, so the block carries a placeholder to paste over.
     """
-    return {
-        "mcpServers": {
-            server_name: {
-                "command": uv_path,
-                "args": ["run", "--directory", str(project_dir), "intervals-mcp", "serve"],
-                "env": {
-                    "API_KEY": KEY_PLACEHOLDER,
-                    "ATHLETE_ID": athlete_id or ATHLETE_PLACEHOLDER,
-                },
-            }
-        }
-    }
+    args = ["run", "--directory", str(project_dir), PACKAGE, "serve"]
+    return _entry(server_name, uv_path, args, athlete_id)
+
+
+def claude_desktop_uvx_config(
+    *, uvx_path: str, athlete_id: str | None, server_name: str = "intervals"
+) -> dict[str, Any]:
+    """The `mcpServers` entry that runs the package published on PyPI (`uvx intervals-mcp serve`:
+    uvx fetches and caches it, no checkout needed); the key is a placeholder, as above."""
+    return _entry(server_name, uvx_path, [PACKAGE, "serve"], athlete_id)
+
+
+def _entry(server_name: str, command: str, args: list[str], athlete_id: str | None) -> dict[str, Any]:
+    env = {"API_KEY": KEY_PLACEHOLDER, "ATHLETE_ID": athlete_id or ATHLETE_PLACEHOLDER}
+    return {"mcpServers": {server_name: {"command": command, "args": args, "env": env}}}
 
 
 def claude_config_locations() -> list[str]:

@@ -156,7 +156,9 @@ class Settings(BaseSettings):
     @field_validator("writes", mode="before")
     @classmethod
     def _lower_writes(cls, value: object) -> object:
-        return value.strip().lower() if isinstance(value, str) else value
+        # Empty means the default: a host passes an unset bundle setting as "".
+        default = cls.model_fields["writes"].default
+        return (value.strip().lower() or default) if isinstance(value, str) else value
 
     @field_validator("db_path", mode="after")
     @classmethod

@@ -8,7 +8,7 @@ import json
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from mcp import Client
@@ -16,10 +16,11 @@ from pydantic import AliasChoices, SecretStr
 
 from intervals_mcp import __version__
 from intervals_mcp.cli import app as cli_app
-from intervals_mcp.config import DEFAULT_BASE_URL, Settings, load_settings
+from intervals_mcp.config import DEFAULT_BASE_URL, Settings, WritesMode, load_settings
 from intervals_mcp.server.app import build_server
 
 ROOT = Path(__file__).resolve().parents[2]
+WRITES_DEFAULT = Settings.model_fields["writes"].default
 MANIFEST: dict[str, Any] = json.loads((ROOT / "bundle" / "manifest.json").read_text(encoding="utf-8"))
 SERVER_JSON: dict[str, Any] = json.loads((ROOT / "server.json").read_text(encoding="utf-8"))
 PYPROJECT: dict[str, Any] = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -74,10 +75,14 @@ def test_the_manifest_is_a_uv_bundle_with_its_settings_outside_the_bundle() -> N
     assert "__dirname" not in user["cache_folder"]["default"]
     for option in user.values():
         assert option["title"] and option["description"]
+    writes = user["writes"]
+    assert writes["type"] == "string" and writes["required"] is False
+    assert writes["default"] == WRITES_DEFAULT == "safe"
+    assert all(mode in writes["description"] for mode in get_args(WritesMode))
 
     env = config["env"]
     fields = env_names()
-    assert {fields[name] for name in env} == {"api_key", "athlete_id", "db_path"}
+    assert {fields[name] for name in env} == {"api_key", "athlete_id", "db_path", "writes"}
     assert env["INTERVALS_MCP_DB"].startswith("${user_config.cache_folder}")
     assert not any("__dirname" in value for value in env.values()), "the cache lives outside the bundle"
     used = set(re.findall(r"\$\{user_config\.(\w+)\}", json.dumps(config)))
@@ -97,6 +102,8 @@ def test_server_json_names_the_pypi_package_and_its_settings() -> None:
     # The registry's required keys and limits (server.schema.json, ServerDetail and Package).
     assert re.fullmatch(r"[a-zA-Z0-9.-]+/[a-zA-Z0-9._-]+", doc["name"]) and 3 <= len(doc["name"]) <= 200
     assert doc["name"] == "io.github.intervals-mcp/intervals-mcp"
+    # The registry proves the PyPI package is ours by finding this line in its README.
+    assert f"mcp-name: {doc['name']}" in (ROOT / "README.md").read_text(encoding="utf-8")
     assert 1 <= len(doc["description"]) <= 100
     assert doc["version"] == __version__
     assert doc["repository"] == {"url": PYPROJECT["project"]["urls"]["Homepage"], "source": "github"}
@@ -117,9 +124,12 @@ def test_server_json_names_the_pypi_package_and_its_settings() -> None:
     assert "serve" in {c.name or getattr(c.callback, "__name__", "") for c in cli_app.registered_commands}
 
     variables = {v["name"]: v for v in package["environmentVariables"]}
-    assert set(variables) == {"INTERVALS_API_KEY", "ATHLETE_ID", "INTERVALS_MCP_DB", "INTERVALS_API_BASE_URL"}
+    assert set(variables) == {
+        "INTERVALS_API_KEY", "ATHLETE_ID", "INTERVALS_MCP_DB", "INTERVALS_API_BASE_URL",
+        "INTERVALS_MCP_WRITES",
+    }  # fmt: skip
     fields = env_names()
-    assert {fields[name] for name in variables} == {"api_key", "athlete_id", "db_path", "base_url"}
+    assert {fields[name] for name in variables} == {"api_key", "athlete_id", "db_path", "base_url", "writes"}
     for name, variable in variables.items():
         assert variable["description"]
         assert variable.get("isSecret", False) is (fields[name] == "api_key"), name
@@ -127,3 +137,6 @@ def test_server_json_names_the_pypi_package_and_its_settings() -> None:
     assert variables["INTERVALS_API_KEY"]["isRequired"] and variables["ATHLETE_ID"]["isRequired"]
     assert variables["INTERVALS_MCP_DB"]["format"] == "filepath"
     assert variables["INTERVALS_API_BASE_URL"]["default"] == DEFAULT_BASE_URL
+    writes = variables["INTERVALS_MCP_WRITES"]
+    assert writes["choices"] == list(get_args(WritesMode)) and writes["default"] == WRITES_DEFAULT
+    assert not writes["isRequired"]

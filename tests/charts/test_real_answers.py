@@ -1,5 +1,6 @@
 """The chart pages drawing the analytics tools' real answers (not samples): each tool called
-through the MCP client against the fake and a real SQLite file, its result drawn in Chromium."""
+through the MCP client against the fake and a real SQLite file, its result drawn in Chromium
+by the page the server itself serves at the address in the tool's `_meta.ui.resourceUri`."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import anyio
 import pytest
 
 from analytics.support import TODAY, athlete, serving, text
-from intervals_mcp.server.charts import CHARTS
+from intervals_mcp.server.charts import CHARTS, MIME_TYPE
 
 from .samples import tool_result
 
@@ -30,26 +31,42 @@ CALLS: dict[str, tuple[str, dict[str, Any]]] = {
 }
 
 
-async def _answers(tmp: Path) -> dict[str, dict[str, Any]]:
-    found = {}
+Served = tuple[dict[str, str], dict[str, dict[str, Any]]]
+
+
+async def _answers(tmp: Path) -> Served:
+    """(each chart tool's page as served, each case's result)."""
+    found, pages = {}, {}
     async with serving(athlete(40), tmp) as s:
+        for listed in (await s.client.list_tools()).tools:
+            uri = ((listed.meta or {}).get("ui") or {}).get("resourceUri")
+            if uri:
+                (content,) = (await s.client.read_resource(uri)).contents
+                assert content.mime_type == MIME_TYPE
+                pages[listed.name] = getattr(content, "text", "")
         for case, (tool, args) in CALLS.items():
             result = await s.call(tool, **args)
             found[case] = tool_result(result.structured_content, text(result))
-    return found
+    return pages, found
 
 
 @pytest.fixture(scope="module")
-def answers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+def answers(tmp_path_factory: pytest.TempPathFactory) -> Served:
     # A worker thread: playwright's sync API keeps an event loop running in this one.
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(anyio.run, _answers, tmp_path_factory.mktemp("answers")).result()
 
 
+def test_each_chart_tool_points_at_its_page(answers: Served) -> None:
+    pages, _ = answers
+    assert pages == {tool: page.html for tool, page in CHARTS.items()}
+
+
 @pytest.mark.parametrize("case", list(CALLS))
-def test_a_page_draws_the_tools_real_answer(answers: dict[str, dict[str, Any]], show: Any, case: str) -> None:
+def test_a_page_draws_the_tools_real_answer(answers: Served, show: Any, case: str) -> None:
     tool, args = CALLS[case]
-    view = show(CHARTS[tool].html, answers[case], tool_input=args)
+    pages, results = answers
+    view = show(pages[tool], results[case], tool_input=args)
     assert view.problems() == []
     if case.endswith("empty"):
         assert view.count(".msg") == 1 and "No " in view.texts(".msg")[0]

@@ -1,6 +1,7 @@
-"""The pages wired the way the server will wire them (a tool whose `_meta` points at a `ui://`
-resource of MIME type text/html;profile=mcp-app), listed and read through a real MCP client,
-then drawn in Chromium from the tool result exactly as the SDK serialises it."""
+"""The pages wired the way the server wires them (`server/resources.py`: a tool whose `_meta`
+points at a `ui://` resource of MIME type text/html;profile=mcp-app), beside sample tools,
+listed and read through a real MCP client, then drawn in Chromium from the tool result exactly
+as the SDK serialises it (tests/charts/test_real_answers.py draws the real tools' answers)."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def _page(html: str) -> Any:
 
 
 def wired_server() -> MCPServer:
-    """Each chart's tool (returning a sample) and page, registered as the lead will."""
+    """Each chart's tool (returning a sample) and page, registered as the server does."""
     server = MCPServer("charts-wiring")
     for page in CHARTS.values():
         server.tool(name=page.tool, description=f"{page.title} (a sample)", meta=page.tool_meta)(

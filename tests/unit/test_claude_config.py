@@ -4,6 +4,8 @@ from pathlib import Path
 from intervals_mcp.claude_config import (
     KEY_PLACEHOLDER,
     claude_desktop_config,
+    claude_desktop_uvx_config,
+    is_checkout,
     project_root,
     render,
 )
@@ -20,5 +22,14 @@ def test_block_runs_this_checkout_with_absolute_paths() -> None:
     assert json.loads(render(block)) == block
 
 
-def test_project_root_holds_pyproject() -> None:
+def test_the_uvx_block_runs_the_published_package() -> None:
+    block = claude_desktop_uvx_config(uvx_path="/usr/local/bin/uvx", athlete_id=None)
+    entry = block["mcpServers"]["intervals"]
+    assert entry["command"] == "/usr/local/bin/uvx"
+    assert entry["args"] == ["intervals-mcp", "serve"]
+    assert entry["env"] == {"API_KEY": KEY_PLACEHOLDER, "ATHLETE_ID": "i12345"}
+
+
+def test_project_root_holds_pyproject(tmp_path: Path) -> None:
     assert (project_root() / "pyproject.toml").is_file()
+    assert is_checkout(project_root()) and not is_checkout(tmp_path)

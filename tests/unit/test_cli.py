@@ -75,6 +75,24 @@ def test_config_claude_prints_absolute_block_without_key(env: dict[str, str], tm
     assert SECRET not in result.stdout + result.stderr
 
 
+def test_config_claude_uvx_prints_the_entry_for_the_published_package(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    uvx = tools / "uvx"
+    uvx.write_text("#!/bin/sh\n")
+    uvx.chmod(0o755)
+    env = {**env, "PATH": f"{tools}{os.pathsep}{env['PATH']}", "API_KEY": SECRET, "ATHLETE_ID": "i9"}
+    result = run_cli("config", "claude", "--uvx", env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    entry = json.loads(result.stdout)["mcpServers"]["intervals"]
+    assert entry["command"] == str(uvx.resolve())
+    assert entry["args"] == ["intervals-mcp", "serve"]
+    assert entry["env"]["ATHLETE_ID"] == "i9"
+    assert SECRET not in result.stdout + result.stderr
+
+
 def test_version(env: dict[str, str], tmp_path: Path) -> None:
     result = run_cli("--version", env=env, cwd=tmp_path)
     assert result.returncode == 0

@@ -14,6 +14,7 @@ ENV_NAMES = (
     "INTERVALS_API_BASE_URL",
     "INTERVALS_MCP_DB",
     "LOG_LEVEL",
+    "INTERVALS_MCP_WRITES",
 )
 
 
@@ -200,3 +201,11 @@ def test_the_generic_names_still_fill_in_when_the_specific_ones_are_absent(tmp_p
     key, athlete = load_settings().require_credentials()
     assert key.get_secret_value() == SECRET
     assert athlete == "i12345"
+
+
+@pytest.mark.parametrize(("given", "mode"), [("", "safe"), ("  ", "safe"), ("Full", "full"), ("off", "off")])
+def test_the_writes_mode_is_read_and_empty_means_the_default(
+    monkeypatch: pytest.MonkeyPatch, given: str, mode: str
+) -> None:
+    monkeypatch.setenv("INTERVALS_MCP_WRITES", given)
+    assert load_settings().writes == mode

@@ -250,26 +250,42 @@ def db_reset(
 
 
 @config_app.command("claude")
-def config_claude() -> None:
-    """Print the Claude Desktop `mcpServers` block for this checkout, with absolute paths."""
+def config_claude(
+    uvx: Annotated[
+        bool, typer.Option("--uvx", help="Run the package published on PyPI with uvx (no checkout needed).")
+    ] = False,
+) -> None:
+    """Print the Claude Desktop `mcpServers` block, with absolute paths: by default the entry
+    that runs this checkout with `uv run`; with --uvx, the one that runs the published package."""
     from intervals_mcp.claude_config import (
         claude_config_locations,
         claude_desktop_config,
+        claude_desktop_uvx_config,
         find_uv,
+        is_checkout,
         project_root,
         render,
     )
 
     settings = _settings()
-    uv_path = find_uv()
-    if uv_path is None:
-        _fail("uv was not found on PATH: install it with `python3 -m pip install uv`.", 1)
-    block = claude_desktop_config(uv_path=uv_path, project_dir=project_root(), athlete_id=settings.athlete_id)
+    if not uvx and not is_checkout(project_root()):
+        _fail("this intervals-mcp is installed, not a checkout: run `intervals-mcp config claude --uvx`.", 2)
+    tool = "uvx" if uvx else "uv"
+    path = find_uv(tool)
+    if path is None:
+        _fail(f"{tool} was not found on PATH: install uv (`python3 -m pip install uv`; it brings uvx).", 1)
+    athlete = settings.athlete_id
+    if uvx:
+        block = claude_desktop_uvx_config(uvx_path=path, athlete_id=athlete)
+    else:
+        block = claude_desktop_config(uv_path=path, project_dir=project_root(), athlete_id=athlete)
     print(render(block))
     print("\nPaste the block into Claude Desktop's configuration file:", file=sys.stderr)
     for line in claude_config_locations():
         print(f"  {line}", file=sys.stderr)
     print("and replace the API_KEY placeholder with your key.", file=sys.stderr)
+    if not uvx:
+        print("(`--uvx` prints the entry that runs the published package instead.)", file=sys.stderr)
 
 
 @app.command()

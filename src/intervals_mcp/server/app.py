@@ -125,6 +125,7 @@ def build_server(
     garbage collector for itself; leave False when embedding it (tests, the demo).
     """
     from intervals_mcp.server.prompts import register_prompts
+    from intervals_mcp.server.resources import register_resources
     from intervals_mcp.server.tools import offered, sdk_tools
 
     @asynccontextmanager
@@ -145,6 +146,7 @@ def build_server(
         tools=sdk_tools(offered(settings.writes)),
     )
     register_prompts(server)
+    register_resources(server)
     return server
 
 

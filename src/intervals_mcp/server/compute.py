@@ -28,6 +28,7 @@ from intervals_mcp.analysis.periods import Period
 from intervals_mcp.server.answers import Body
 from intervals_mcp.server.failures import tool_errors
 from intervals_mcp.server.inputs import MAX_RANGE_DAYS, DateRange, resolve_athlete, resolve_range
+from intervals_mcp.server.progress import progress_notes
 from intervals_mcp.server.toolspec import (
     AthleteId,
     ComputeView,
@@ -129,6 +130,7 @@ def compute_tool(
     from_cached: Resource | None = None,
     check: Check | None = None,
     memo: bool = True,
+    meta: dict[str, Any] | None = None,
 ) -> Callable[[Callable[..., Awaitable[Body]]], ToolSpec]:
     """A tool computing over the cache (see the module note).
 
@@ -138,6 +140,7 @@ def compute_tool(
     from_cached: the default start_date is the first day of this resource in the cache.
     check: checks the tool's own arguments before anything is fetched.
     memo: False for an answer that depends on the clock as well as on the cache.
+    meta: the tool's `_meta` as listed (e.g. a chart page's `ChartPage.tool_meta`).
     """
     reaches: Mapping[Resource, Reach] = (
         needs if isinstance(needs, Mapping) else dict.fromkeys(needs, over_range)
@@ -174,12 +177,14 @@ def compute_tool(
                     for r, reach in reaches.items()
                     if ranged and (s := reach(rng.start, rng.end, today, args))
                 }
-                freshness: list[Freshness] = [
-                    await services.sync.ensure_fresh(
-                        r, athlete, first, last, refresh=refresh, max_days=FETCH_CAP_DAYS
-                    )
-                    for r, (first, last) in spans.items()
-                ]
+                async with progress_notes(ctx) as progress:
+                    freshness: list[Freshness] = [
+                        await services.sync.ensure_fresh(
+                            r, athlete, first, last,
+                            refresh=refresh, max_days=FETCH_CAP_DAYS, progress=progress,
+                        )
+                        for r, (first, last) in spans.items()
+                    ]
                 missing, command = await _missing(services, athlete, spans, own)
                 note = " ".join(n for n in (rng.note, missing) if n) or None
                 policy, zone_today = services.sync.policy, today
@@ -201,6 +206,6 @@ def compute_tool(
                 return await answer(st, key, digest, build, freshness)
 
         fn = tool_function(name, builder.__doc__, params, result, run)
-        return ToolSpec(name, domain, "compute", fn, fn.__doc__ or "", result)
+        return ToolSpec(name, domain, "compute", fn, fn.__doc__ or "", result, meta=meta)
 
     return declare

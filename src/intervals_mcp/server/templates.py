@@ -31,6 +31,7 @@ from intervals_mcp.server.answers import Body
 from intervals_mcp.server.compute import compute_tool
 from intervals_mcp.server.failures import tool_errors
 from intervals_mcp.server.inputs import check_activity_id, parse_event_id, resolve_range
+from intervals_mcp.server.progress import progress_notes
 from intervals_mcp.server.toolspec import (
     ActivityId,
     AthleteId,
@@ -99,7 +100,10 @@ def range_tool(
                     default_start=default_days[0],
                     default_end=default_days[1],
                 )
-                fr = await services.sync.ensure_fresh(resource, athlete, rng.start, rng.end, refresh=refresh)
+                async with progress_notes(ctx) as progress:
+                    fr = await services.sync.ensure_fresh(
+                        resource, athlete, rng.start, rng.end, refresh=refresh, progress=progress
+                    )
                 reader = services.reader
 
                 async def build() -> tuple[Hashable, Body]:

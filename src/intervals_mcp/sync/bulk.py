@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 
 from intervals_mcp.db import queries
@@ -15,10 +15,8 @@ from intervals_mcp.db.resources import spec_of
 from intervals_mcp.errors import STOPS_A_SYNC, UpstreamError
 from intervals_mcp.sync.athletes import Athlete
 from intervals_mcp.sync.records import Records
-from intervals_mcp.sync.reports import ProgressEvent, ResourceReport, SyncReport
-from intervals_mcp.sync.service import SyncService, WindowResult, run_all
-
-Progress = Callable[[ProgressEvent], None]
+from intervals_mcp.sync.reports import Progress, ProgressEvent, ResourceReport, SyncReport
+from intervals_mcp.sync.service import SyncService, WindowResult, run_all, window_event
 
 
 def _emit(progress: Progress | None, event: ProgressEvent) -> None:
@@ -88,18 +86,7 @@ async def _sync_resource(
             report.failed += 1
             if result.error is not None:
                 report.errors.append(result.error)
-        _emit(
-            progress,
-            ProgressEvent(
-                "window_done" if result.error is None else "window_failed",
-                spec.name,
-                len(windows),
-                report.fetched + report.failed,
-                result.window,
-                result.rows,
-                None if result.error is None else str(result.error),
-            ),
-        )
+        _emit(progress, window_event(result, spec.name, len(windows), report.fetched + report.failed))
 
     try:
         await sync.fetch_windows(sync.client, spec.name, athlete.id, windows, on_done=done)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
@@ -54,6 +54,10 @@ class ProgressEvent:
     window: tuple[date, date] | None = None
     rows: int = 0  # rows the window returned
     error: str | None = None
+
+
+Progress = Callable[[ProgressEvent], None]
+"""Who presents progress: the CLI's bars for a bulk sync, MCP progress notifications for a tool call."""
 
 
 @dataclass

@@ -29,7 +29,7 @@ from intervals_mcp.db.writes import WindowChange
 from intervals_mcp.errors import STOPS_A_SYNC, AuthenticationError, InvalidResponseError, UpstreamError
 from intervals_mcp.sync.athletes import Athlete
 from intervals_mcp.sync.memo import GenerationMemo
-from intervals_mcp.sync.reports import Freshness
+from intervals_mcp.sync.reports import Freshness, Progress, ProgressEvent
 from intervals_mcp.sync.windows import FreshnessPolicy, Window, newest_days, plan_windows
 from intervals_mcp.words import plural
 
@@ -128,6 +128,7 @@ class SyncService:
         refresh: bool = False,
         interactive: bool = True,
         max_days: int | None = None,
+        progress: Progress | None = None,
     ) -> Freshness:
         """Fetch the stale or missing days of [start, end]; say how fresh the cache now is.
 
@@ -135,13 +136,26 @@ class SyncService:
         are answered as cached and older missing ones stay missing (`Freshness.complete` says so).
         AuthenticationError is always raised. Any other upstream error is raised only when the
         cache holds nothing for the range; otherwise it is returned in `Freshness.error`.
+        `progress` hears of the windows planned and of each one done, as a bulk sync's do.
         """
         covered = await self.coverage(athlete.id, resource, start, end)
         windows = self.plan(resource, athlete, start, end, covered, full=refresh)
         if max_days is not None:
             windows = newest_days(windows, max_days)
+        on_done = None
+        if progress is not None and windows:
+            progress(ProgressEvent("planned", resource, len(windows), 0))
+            finished = 0
+
+            def on_done(result: WindowResult) -> None:
+                nonlocal finished
+                finished += 1
+                progress(window_event(result, resource, len(windows), finished))
+
         try:
-            results = await self.fetch_windows(self.client_for(interactive), resource, athlete.id, windows)
+            results = await self.fetch_windows(
+                self.client_for(interactive), resource, athlete.id, windows, on_done=on_done
+            )
         except AuthenticationError:
             raise
         except STOPS_A_SYNC as exc:  # the other windows were stopped: the cache answers, if it can
@@ -244,6 +258,19 @@ class SyncService:
 
 
 # --- small pure helpers -----------------------------------------------------------------------
+
+
+def window_event(result: WindowResult, resource: str, total: int, done: int) -> ProgressEvent:
+    """The progress event of one finished window (`done` of `total` now finished)."""
+    return ProgressEvent(
+        "window_done" if result.error is None else "window_failed",
+        resource,
+        total,
+        done,
+        result.window,
+        result.rows,
+        None if result.error is None else str(result.error),
+    )
 
 
 def damaged_response(what: str, exc: ValueError) -> InvalidResponseError:

@@ -23,6 +23,9 @@ cites its section. Public entry points (stable names; other layers call these):
   pace_zones)`: the athlete's anchors for one sport, all optional.
 - `thresholds_from_profile(athlete_object, sport, indoor=False) -> Thresholds | None`: those
   anchors from the athlete object's `sportSettings` (None when the profile is unknown).
+
+`guide.md` (package data) is the short guide to the syntax and these rules that the server
+serves as a resource for models writing workouts.
 """
 
 from intervals_mcp.workouts.anchors import thresholds_from_profile

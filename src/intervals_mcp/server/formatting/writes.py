@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from intervals_mcp.server.schemas import EventSummary
+from intervals_mcp.server.uris import WORKOUT_GUIDE
 from intervals_mcp.workouts import Finding
 
 NOT_SENT = "Dry run: nothing was sent."
@@ -38,7 +39,10 @@ def lint_refusal(findings: Sequence[Finding]) -> str:
     parts += [finding_line(f)[0].upper() + finding_line(f)[1:] for f in errors]
     if warnings:
         parts.append("Also worth fixing: " + " ".join(finding_line(f) for f in warnings))
-    parts.append("Fix the text and call again (dry_run=true shows the result without sending).")
+    parts.append(
+        f"Fix the text and call again (dry_run=true shows the result without sending); the resource "
+        f"{WORKOUT_GUIDE} has the rules."
+    )
     return " ".join(parts)
 
 

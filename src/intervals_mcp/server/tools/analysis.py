@@ -5,6 +5,7 @@ Each tool answers a question about a span in one call, from SQL aggregates over 
 dozens of calls and tens of thousands of characters for. The sport rule is
 `analysis.sports`: `Ride` includes VirtualRide, GravelRide, MountainBikeRide, TrackRide and
 Cyclocross; `Run` includes VirtualRun and TrailRun; any other type matches only itself.
+Three of them point at a chart page (an MCP App, `server/charts/`) through their `_meta`.
 
 The database modules are imported inside the tools, so `serve` starts without SQLAlchemy.
 """
@@ -24,6 +25,7 @@ from intervals_mcp.analysis.summary import summarize_training
 from intervals_mcp.analysis.wellness import BASELINE_DAYS, wellness_trends
 from intervals_mcp.analysis.zones import check_metric, intensity_distribution
 from intervals_mcp.server.answers import Body
+from intervals_mcp.server.charts import CHARTS
 from intervals_mcp.server.compute import Span
 from intervals_mcp.server.formatting.fitness import fitness_answer, wellness_answer
 from intervals_mcp.server.formatting.training import intensity_answer, summary_answer
@@ -91,6 +93,7 @@ def _planned_ahead(_start: date, end: date, today: date, args: Mapping[str, Any]
     result=TrainingSummaryResult,
     domain="analysis",
     check=_check_summary,
+    meta=CHARTS["get_training_summary"].tool_meta,
 )
 async def get_training_summary(view: ComputeView, group_by: GroupBy = None, sport: Sport = None) -> Body:
     """Training totals over a span (default: the last 4 weeks): sessions, moving time, distance,
@@ -112,6 +115,7 @@ async def get_training_summary(view: ComputeView, group_by: GroupBy = None, spor
     result=IntensityResult,
     domain="analysis",
     check=_check_zones,
+    meta=CHARTS["get_intensity_distribution"].tool_meta,
 )
 async def get_intensity_distribution(
     view: ComputeView, sport: Sport = None, metric: Metric = "power"
@@ -136,6 +140,7 @@ async def get_intensity_distribution(
     default_days=(-364, 0),
     result=FitnessTrendResult,
     domain="analysis",
+    meta=CHARTS["get_fitness_trend"].tool_meta,
 )
 async def get_fitness_trend(view: ComputeView, forecast_days: ForecastDays = 0) -> Body:
     """Fitness (CTL), fatigue (ATL) and form over a span (default: the last year): the values on

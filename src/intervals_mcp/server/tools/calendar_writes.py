@@ -209,6 +209,7 @@ async def add_or_update_event(
     units: `90%` (of FTP), `250w`, `Z2`, `95% Pace`, `Z2 HR`, `95% LTHR`; runs and swims need a
     pace or HR target to get any load. Repeats: a line `3x` above the steps, with a blank line
     before and after the block; no nested repeats. `Warmup` / `Cooldown` lines head their steps.
+    The full rules: the resource intervals://guides/workout-text.
     The text is checked first: errors refuse the write (each with its line and the fix), warnings
     are shown, with our reading of the steps, total time and a load estimated from the athlete's
     thresholds. A new event carries an external_id made from its athlete, day, name and text, so
