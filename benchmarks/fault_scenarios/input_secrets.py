@@ -82,8 +82,8 @@ def _fuzz(session: Session) -> Measured:
     one()
     p95 = statistics.quantiles(seconds, n=20)[-1] if len(seconds) > 1 else max(seconds)
     result = (
-        f"{tally['ok']} answered, {tally['refused']} refused in one line, {tally['invalid']} SDK "
-        f"argument errors, {tally['crash, hang or flood']} crashes/hangs/floods; max {max(requests)} "
+        f"{tally['ok']} answered, {tally['refused']} refused in one line (wrong types included), "
+        f"{tally['crash, hang or flood']} crashes/hangs/floods; max {max(requests)} "
         f"requests in one call; p95 {p95 * 1000:.0f} ms"
     )
     return f"{sum(tally.values())} random argument sets, six tools", result, sum(requests)

@@ -92,10 +92,10 @@ async def path_under_a_file(lab: Lab) -> Row:
     blocker.write_text("a file\n")
     path = blocker / "cache.sqlite3"
     clock = Stopwatch()
-    code, line = _cli(lab, path, "serve")
+    code, line = _cli(lab, path, "sync", "--since", str(SINCE))
     outcome = f"exit {code}: {short(line.replace(str(path), '<db>'), 100)}"
     return Row(
-        "CLI serve, unwritable place",
+        "CLI sync, unwritable place",
         "cache path under a regular file",
         outcome,
         len(lab.fake.requests),

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from fault_scenarios import TODAY, Lab, Row, Stopwatch, closed_port_url, scenario, short, tool_text
 from intervals_mcp.db import queries
+from intervals_mcp.errors import STOPS_A_SYNC
 from intervals_mcp.fake import Fault
 
 ATHLETE = "i12345"
@@ -28,7 +29,13 @@ async def _sync_through(
     url = None if fault is not None else closed_port_url()
     clock = Stopwatch()
     async with lab.service(lab.db_path(), base_url=url, budget=budget) as (service, db, client):
-        report = await service.sync(START, END, ["activities"])
+        try:
+            report = await service.sync(START, END, ["activities"])
+        except STOPS_A_SYNC as exc:  # every window would fail the same way: stopped at the first
+            covered = await queries.coverage(db, ATHLETE, "activities", START, END)
+            outcome = f"stopped at once, {len(covered)} days marked covered: {short(str(exc), 90)}"
+            requests = client.request_count if url else len(lab.fake.requests)
+            return Row(name, injected, outcome, requests, clock.seconds, "sync")
         activities = report.resources["activities"]
         if report.ok:
             sent = _retries(lab, "/activities")

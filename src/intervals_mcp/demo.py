@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import SecretStr
 
+from intervals_mcp.words import plural
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -96,7 +98,7 @@ async def _demo(settings: Settings, fake: FakeIntervals, console: Console, today
         await _analytics(client, fake, console, today)
     console.rule("[bold]done")
     console.print(
-        f"{len(fake.requests)} requests reached the fake Intervals.icu in total. Repeat calls "
+        f"{plural(len(fake.requests), 'request')} reached the fake Intervals.icu in total. Repeat calls "
         "were answered from the SQLite cache with none."
     )
     return 0
@@ -125,6 +127,11 @@ async def _sync_history(settings: Settings, fake: FakeIntervals, console: Consol
 
     start, end = today - timedelta(days=HISTORY_DAYS), today - timedelta(days=31)
     console.rule(f"sync {start} .. {end}")
+    console.print(
+        "  The sync stops a month before today on purpose: the calls below then ask for the last "
+        "month, which goes upstream once and is answered from the cache after that.",
+        soft_wrap=True,
+    )
     before = len(fake.requests)
     began = time.perf_counter()
     services = await Services.open(settings)
@@ -142,10 +149,10 @@ async def _sync_history(settings: Settings, fake: FakeIntervals, console: Consol
     finally:
         await services.close()
     for name, res in report.resources.items():
-        console.print(f"  {name:<11} {res.rows:>5} rows, {res.inserted} inserted, {res.requests} requests")
-    console.print(
-        f"  synced in {time.perf_counter() - began:.2f} s with {len(fake.requests) - before} requests"
-    )
+        rows, requests = plural(res.rows, "row"), plural(res.requests, "request")
+        console.print(f"  {name:<11} {rows:>10}, {res.inserted} inserted, {requests}")
+    sent = plural(len(fake.requests) - before, "request")
+    console.print(f"  synced in {time.perf_counter() - began:.2f} s with {sent}")
 
 
 async def _call(client: Any, fake: FakeIntervals, console: Console, name: str, args: dict[str, Any]) -> None:
@@ -154,9 +161,14 @@ async def _call(client: Any, fake: FakeIntervals, console: Console, name: str, a
     result = await client.call_tool(name, args)
     ms = (time.perf_counter() - began) * 1000
     upstream = len(fake.requests) - before
-    where = "[green]cache[/]" if upstream == 0 else f"[yellow]{upstream} upstream requests[/]"
+    where = "[green]cache[/]" if upstream == 0 else f"[yellow]{plural(upstream, 'upstream request')}[/]"
     shown = ", ".join(f"{k}={v}" for k, v in args.items())
-    console.rule(f"{name}({shown})  {ms:.0f} ms, {where}")
+    # The call's name, time and source first, on a line of their own that wraps on a narrow
+    # terminal (a rule's title would be cut short); its arguments under it.
+    console.rule(style="dim")
+    console.print(f"[bold]{name}[/]  {ms:.0f} ms, {where}")
+    if shown:
+        console.print(f"  {shown}", markup=False, highlight=False)
     text = "\n".join(c.text for c in result.content if getattr(c, "type", "") == "text")
     lines = text.splitlines()
     body = "\n".join(lines[:PREVIEW_LINES])

@@ -39,6 +39,13 @@ class AuthenticationError(UpstreamError):
     """Intervals.icu rejected the API key; check API_KEY (intervals.icu, Settings, Developer Settings)."""
 
 
+class AccessDeniedError(AuthenticationError):
+    """The API key works, but Intervals.icu refused it for this athlete; check the athlete id."""
+
+    # Intervals.icu answers a wrong key and a foreign athlete alike (403 "Access denied"); this
+    # one is raised only after the key was seen to work for the configured athlete.
+
+
 class NotFoundError(UpstreamError):
     """Intervals.icu has no such record; check the id."""
 
@@ -94,6 +101,12 @@ class BaseUrlError(UpstreamError):
 
     # Never retried: a redirect elsewhere, a 404 on a list or an unusable URL is the same on
     # every try, for every request.
+
+
+STOPS_A_SYNC: tuple[type[UpstreamError], ...] = (AuthenticationError, BaseUrlError, UpstreamUnreachableError)
+"""Failures that every other request would meet the same way (a rejected key, a wrong or unusable
+INTERVALS_API_BASE_URL, nothing answering there): a sync stops at the first instead of failing
+each window in turn."""
 
 
 class InvalidResponseError(UpstreamError):

@@ -178,12 +178,32 @@ async def test_a_row_failing_mid_batch_writes_nothing_of_the_window(
     assert await queries.coverage(reader, "a", "activities", OCT1, OCT10) == {}
 
 
-async def test_an_uncacheable_payload_writes_nothing(db: Database, reader: CacheReader) -> None:
-    rows = [activity("ok", d(2)), {"id": "no-date"}]
+async def test_a_window_of_nothing_but_uncacheable_payloads_writes_nothing(
+    db: Database, reader: CacheReader
+) -> None:
+    rows = [{"id": "no-date"}, {"name": "no id"}]
     with pytest.raises(ValueError, match="start_date_local"):
         await writes.replace_window(db, "activities", "a", OCT1, OCT10, rows, FETCHED)
     assert await _ids(reader, "a") == []
     assert await queries.coverage(reader, "a", "activities", OCT1, OCT10) == {}
+    with pytest.raises(ValueError, match="no id"):  # a single record is all or nothing
+        await writes.upsert_records(db, "activities", "a", [{"name": "no id"}], FETCHED)
+
+
+async def test_an_uncacheable_payload_is_skipped_and_the_rest_stored(
+    db: Database, reader: CacheReader
+) -> None:
+    await writes.replace_window(
+        db, "activities", "a", OCT1, OCT10, [activity("kept", d(2)), activity("gone", d(4))], FETCHED
+    )
+    rows = [activity("ok", d(2)), activity("kept", d(2)), {"id": "no-date"}]
+    change = await writes.replace_window(db, "activities", "a", OCT1, OCT10, rows, LATER)
+    assert change.inserted == 1 and change.skipped == (
+        "Activity no-date has no readable start_date_local, so it cannot be cached",
+    )
+    # stored, covered, and nothing deleted: the skipped record might have been "gone"
+    assert await _ids(reader, "a") == ["gone", "kept", "ok"] and change.deleted == 0
+    assert set(await queries.coverage(reader, "a", "activities", OCT1, OCT10)) == set(each_day(OCT1, OCT10))
 
 
 async def test_bad_arguments_are_refused(db: Database, reader: CacheReader) -> None:

@@ -2,10 +2,10 @@
 
 Hypothesis throws arbitrary strings, numbers, Unicode, SQL fragments, calendar extremes and
 wrong types at each tool's arguments. Every call must end, within a bound, in a result or in a
-refusal the model can read: a one-line ToolError, or the SDK's argument validation message
-naming the argument. A bare "Error executing tool <name>" is an unexpected exception (the SDK
-withholds its text) and fails the test, and so does any call that makes more than a handful of
-requests upstream.
+refusal the model can read: a one-line ToolError (arguments of the wrong type too, which the
+SDK refuses before the tool runs). A bare "Error executing tool <name>" is an unexpected
+exception (the SDK withholds its text) and fails the test, and so does any call that makes more
+than a handful of requests upstream.
 
 One server and one client serve the whole module: they live in an event loop on a blocking
 portal's thread, so the (sync) Hypothesis tests call into them without starting a server per
@@ -14,7 +14,6 @@ example.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -102,7 +101,8 @@ def text_of(result: Any) -> str:
 
 
 def outcome(tool: str, args: dict[str, Any], result: Any) -> str:
-    """'ok', 'refused' (our ToolError) or 'invalid' (the SDK's argument validation); else fail."""
+    """'ok' or 'refused' (one sentence: our own checks, or the SDK's argument validation said by
+    arguments.py); anything else fails."""
     text = text_of(result)
     if not result.is_error:
         assert text.strip(), f"{tool}({args!r}) answered nothing"
@@ -112,9 +112,7 @@ def outcome(tool: str, args: dict[str, Any], result: Any) -> str:
     assert text.startswith(prefix), f"{tool}({args!r}) crashed: {text!r}"
     message = text[len(prefix) :]
     assert "Traceback" not in message and RELIABILITY_KEY not in message, message
-    if re.match(r"\d+ validation errors? for ", message):
-        assert any(name in message for name in args), f"names no argument: {message!r}"
-        return "invalid"
+    assert "validation error" not in message and "pydantic" not in message, f"a pydantic dump: {message!r}"
     # The sentence may quote the caller's text (repr'd, so on one line and cut short).
     assert "\n" not in message and len(message) < 400, f"not one short line: {message!r}"
     assert message.rstrip().endswith((".", ")")), message
@@ -256,8 +254,14 @@ def test_any_calendar_range_is_capped_never_a_flood(
     assert kind == "ok", text_of(result)
     data = result.structured_content
     shown = date.fromisoformat(data["start_date"]), date.fromisoformat(data["end_date"])
-    assert shown[1] == end and (shown[1] - shown[0]).days + 1 <= MAX_RANGE_DAYS
-    assert (data["note"] is not None) == ((end - start).days + 1 > MAX_RANGE_DAYS)
+    assert start <= shown[0] <= shown[1] <= end and (shown[1] - shown[0]).days + 1 <= MAX_RANGE_DAYS
+    capped = (end - start).days + 1 > MAX_RANGE_DAYS
+    assert (data["note"] is not None) == capped
+    if capped:  # the part nearest today: today inside it, or the asked end nearest today
+        if start <= RELIABILITY_TODAY <= end:
+            assert shown[0] <= RELIABILITY_TODAY <= shown[1], (start, end, shown)
+        else:
+            assert shown[0] == start if start > RELIABILITY_TODAY else shown[1] == end, (start, end, shown)
 
 
 # --- named cases -----------------------------------------------------------------------------
@@ -306,10 +310,9 @@ def test_named_bad_inputs(session: Session, tool: str, args: dict[str, Any], say
     if says is None:
         assert kind == "ok", text_of(result)
         return
-    assert kind in ("refused", "invalid") and says in text_of(result)
-    if kind == "refused":
-        assert_one_sentence(text_of(result).split(": ", 1)[1])
-        assert len(session.fake.requests) == before, "a refused argument never reaches Intervals.icu"
+    assert kind == "refused" and says in text_of(result)
+    assert_one_sentence(text_of(result).split(": ", 1)[1])
+    assert len(session.fake.requests) == before, "a refused argument never reaches Intervals.icu"
 
 
 SQL_CALLS: list[tuple[str, dict[str, Any]]] = [
@@ -350,4 +353,62 @@ def test_range_arithmetic_stays_inside_the_calendar() -> None:
     assert resolve_range("9999-12-31", None, today=RELIABILITY_TODAY, default_start=-30).end == date.max
     assert resolve_range(None, "0001-01-01", today=RELIABILITY_TODAY, default_start=-30).start == date.min
     wide = resolve_range("0001-01-01", "9999-12-31", today=RELIABILITY_TODAY, default_start=-30)
-    assert wide.days == MAX_RANGE_DAYS and wide.end == date.max and wide.note
+    assert wide.days == MAX_RANGE_DAYS and wide.end == RELIABILITY_TODAY and wide.note
+    ahead = resolve_range(
+        "0001-01-01", "9999-12-31", today=RELIABILITY_TODAY, default_start=0, default_end=30
+    )
+    assert ahead.days == MAX_RANGE_DAYS and ahead.start == RELIABILITY_TODAY and ahead.note
+    edge = resolve_range("9990-01-01", "9999-12-31", today=RELIABILITY_TODAY, default_start=-30)
+    assert edge.start == date(9990, 1, 1) and edge.days == MAX_RANGE_DAYS
+
+
+OUT_OF_RANGE = "is out of range: give a whole number from 1 to 200."
+
+
+@pytest.mark.parametrize(
+    ("tool", "args", "sentence"),
+    [
+        ("get_activities", {"limit": 100000}, f"limit 100000 {OUT_OF_RANGE}"),
+        ("get_activities", {"limit": -1}, f"limit -1 {OUT_OF_RANGE}"),
+        ("get_activities", {"limit": 0}, f"limit 0 {OUT_OF_RANGE}"),
+        (
+            "get_activities",
+            {"limit": "ten"},
+            "limit 'ten' is not a whole number: give a whole number from 1 to 200.",
+        ),
+        (
+            "get_wellness_data",
+            {"start_date": 20261101},
+            "start_date 20261101 is not text: give a date as text, YYYY-MM-DD.",
+        ),
+        (
+            "get_activity_details",
+            {"activity_id": 145678901},
+            'activity_id 145678901 is not text: give text like "i145678901".',
+        ),
+        ("get_activity_intervals", {}, 'activity_id is missing: give text like "i145678901".'),
+        (
+            "get_event_by_id",
+            {"event_id": 1.5},
+            "event_id 1.5 is not a whole number: give a whole number like 87654321.",
+        ),
+        ("get_events", {"refresh": "maybe"}, "refresh 'maybe' is not true or false: give true or false."),
+    ],
+)
+def test_arguments_of_the_wrong_type_are_one_sentence(
+    session: Session, tool: str, args: dict[str, Any], sentence: str
+) -> None:
+    before = len(session.fake.requests)
+    result = session.call(tool, args)
+    assert result.is_error
+    assert text_of(result) == f"Error executing tool {tool}: {sentence}"
+    assert_one_sentence(sentence)
+    assert len(session.fake.requests) == before
+
+
+def test_several_wrong_arguments_are_named_in_one_sentence(session: Session) -> None:
+    result = session.call("get_activities", {"limit": "x", "refresh": 3, "start_date": "2026-01-01"})
+    assert text_of(result) == (
+        "Error executing tool get_activities: limit 'x' is not a whole number: give a whole number "
+        "from 1 to 200; refresh 3 is not true or false: give true or false."
+    )

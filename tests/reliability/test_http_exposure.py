@@ -9,7 +9,10 @@ without the key.
 from __future__ import annotations
 
 import base64
+import os
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -148,6 +151,26 @@ def test_a_whole_session_over_http_and_its_debug_log_has_no_key(http_server: Htt
     assert " DEBUG " in log and "Invalid Host header" in log, "the child logged at DEBUG, refusals included"
     token = base64.b64encode(f"API_KEY:{KEY}".encode()).decode()
     assert KEY not in log and token not in log
+
+
+def test_the_endpoint_is_printed_at_start_up(http_server: HttpServer) -> None:
+    said = http_server.stderr.read_text()
+    assert f"intervals-mcp: serving MCP over streamable HTTP at {http_server.url} (Ctrl-C stops it)." in said
+
+
+def test_a_busy_port_is_one_sentence(http_server: HttpServer, tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "intervals_mcp", "serve", "--transport", "streamable-http",
+         "--port", str(http_server.port)],
+        env={"API_KEY": KEY, "ATHLETE_ID": "i1", "INTERVALS_MCP_DB": str(tmp_path / "c.sqlite3"),
+             "PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+        capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"intervals-mcp: Port {http_server.port} on 127.0.0.1 is already in use: stop what listens "
+        "there, or pass another --port.\n"
+    )
 
 
 # --- the settings, directly ------------------------------------------------------------------

@@ -12,6 +12,7 @@ SQLITE_FULL a full disk gives), and for real on a small tmpfs where this machine
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -64,13 +65,14 @@ def finish(proc: subprocess.Popen[str]) -> tuple[int, str, str]:
     return proc.returncode, out, err
 
 
-def one_error_line(err: str) -> str:
-    """The single stderr line of a failed command, without the `intervals-mcp: ` prefix."""
+def one_error_line(err: str, prefix: str = "intervals-mcp: ") -> str:
+    """The single stderr line of a failed command, without its prefix: `intervals-mcp: ` for
+    every start-up error, `Sync failed: ` for a sync that failed on its way."""
     lines = [line for line in err.splitlines() if line.strip()]
     assert len(lines) == 1, err
     assert "Traceback" not in err
-    line = lines[0].removeprefix("intervals-mcp: ").removeprefix("Sync failed: ")
-    line = line.removeprefix("Status failed: ")
+    assert lines[0].startswith(prefix), lines[0]
+    line = lines[0].removeprefix(prefix)
     assert_one_sentence(line)
     return line
 
@@ -88,8 +90,10 @@ def run_all(env: dict[str, str], cwd: Path, *commands: tuple[str, ...]) -> list[
 
 
 FAILING = (("sync", "--since", str(SINCE)), ("status",))
-"""Commands that stop with one line; `serve` instead answers the handshake and says it on every
-tool call (Claude Desktop would show only "Connection closed")."""
+"""Commands that stop with one line on a damaged file; `serve` instead answers the handshake and
+says it on every tool call (Claude Desktop would show only "Connection closed")."""
+CREATING = (("sync", "--since", str(SINCE)), ("db", "upgrade"))
+"""Commands that create a missing cache (`status` and `db reset` never do)."""
 
 
 # --- a damaged file -----------------------------------------------------------------------
@@ -157,12 +161,16 @@ def test_a_cache_path_under_a_regular_file_is_one_line(quiet_fake: FakeIntervals
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("a file where a directory should be\n")
     db_path = blocker / "cache.sqlite3"
-    for code, out, err in run_all(child_env(quiet_fake, db_path), tmp_path, *FAILING):
-        assert code in (1, 2), err
+    env = child_env(quiet_fake, db_path)
+    for code, out, err in run_all(env, tmp_path, *CREATING):
+        assert code == 1, err  # one exit code, whichever command meets it
         line = one_error_line(err)
+        assert "cannot be created" in line
         assert str(db_path) in line and ("INTERVALS_MCP_DB" in line or "--db" in line), line
         assert out == ""
     assert blocker.read_text() == "a file where a directory should be\n"
+    code, _, err = finish(cli("status", env=env, cwd=tmp_path))
+    assert code == 0 and "There is no cache here yet" in err, err
 
 
 @contextmanager
@@ -189,8 +197,8 @@ def tmpfs(where: Path, options: str) -> Iterator[Path]:
 def test_a_read_only_filesystem_is_one_line(quiet_fake: FakeIntervals, tmp_path: Path) -> None:
     with tmpfs(tmp_path / "ro", "size=2m,ro") as mount:
         db_path = mount / "cache.sqlite3"
-        for code, out, err in run_all(child_env(quiet_fake, db_path), tmp_path, *FAILING[:2]):
-            assert code in (1, 2), err
+        for code, out, err in run_all(child_env(quiet_fake, db_path), tmp_path, *CREATING):
+            assert code == 1, err
             line = one_error_line(err)
             assert str(db_path) in line and ("INTERVALS_MCP_DB" in line or "--db" in line), line
             assert out == ""
@@ -252,7 +260,7 @@ def test_a_full_disk_during_sync_stops_cleanly_and_the_next_sync_completes(
 
     with page_limit(lambda: room):
         assert run_sync(settings, **args) == 1
-    line = one_error_line(last_line(capsys.readouterr().err))
+    line = one_error_line(last_line(capsys.readouterr().err), "Sync failed: ")
     assert "full" in line and str(db_path) in line and RESET not in line
     partly = check_consistent(db_path, quiet_fake.store)  # integrity ok, covered days hold their rows
     assert partly < (TODAY - SINCE).days * 3  # it really stopped short
@@ -272,7 +280,7 @@ def test_a_real_full_tmpfs_during_sync(quiet_fake: FakeIntervals, tmp_path: Path
         env = child_env(quiet_fake, db_path)
         code, _, err = finish(cli("sync", "--since", str(SINCE), env=env, cwd=tmp_path))
         assert code == 1, err
-        line = one_error_line(last_line(err))
+        line = one_error_line(last_line(err), "Sync failed: ")
         assert "full" in line and str(db_path) in line
         check_consistent(db_path, quiet_fake.store)
 
@@ -280,3 +288,47 @@ def test_a_real_full_tmpfs_during_sync(quiet_fake: FakeIntervals, tmp_path: Path
         code, _, err = finish(cli("sync", "--since", str(SINCE), env=env, cwd=tmp_path))
         assert code == 0, err
         assert check_consistent(db_path, quiet_fake.store) >= ((TODAY - SINCE).days + 1) * 3
+
+
+# --- some pages damaged ---------------------------------------------------------------------
+
+
+def damage_some_pages(db_path: Path, table: str = "activities", pages: int = 3) -> None:
+    """Overwrite a few of `table`'s pages in the middle of a sound cache with noise: the file
+    still opens and most reads work, but `PRAGMA quick_check` finds the damage."""
+    conn = sqlite3.connect(db_path)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+        found = conn.execute("SELECT pageno FROM dbstat WHERE name = ? ORDER BY pageno", (table,))
+        numbers = [n for (n,) in found]
+    finally:
+        conn.close()
+    middle = numbers[len(numbers) // 2 : len(numbers) // 2 + pages]
+    with db_path.open("r+b") as f:
+        for number in middle:
+            f.seek((number - 1) * size)
+            f.write(os.urandom(size))
+
+
+def test_a_cache_with_some_pages_damaged_is_said_by_sync_upgrade_and_status(
+    quiet_fake: FakeIntervals, tmp_path: Path
+) -> None:
+    """A file that opens but has damaged pages: `sync` (of days it would not even touch), `db
+    upgrade` and `status` each say so and name the way out, instead of all being well."""
+    db_path = tmp_path / "cache.sqlite3"
+    assert run_sync(sync_settings(quiet_fake, db_path), **sync_args()) == 0
+    damage_some_pages(db_path)
+    quiet_fake.clear_log()
+    env = child_env(quiet_fake, db_path)
+    commands = (("sync", "--days", "2"), ("db", "upgrade"), ("status", "--json"))
+    (sync, upgrade, status) = run_all(env, tmp_path, *commands)
+    for code, _, err in (sync, upgrade):
+        assert code == 1, err
+        line = one_error_line(err)
+        assert str(db_path) in line and "damaged" in line and RESET in line
+    assert quiet_fake.requests == []  # nothing fetched into a damaged cache
+    code, out, err = status
+    assert code == 1, err
+    said = json.loads(out)["problem"]
+    assert str(db_path) in said and "damaged" in said and RESET in said

@@ -5,8 +5,10 @@ What a damaged 200 does (decided here, enforced in sync/ and db/columns.py):
 - extra fields are kept: the payload is stored whole, exactly as sent;
 - null or absent fields in a record that still has its id and its date are upstream's truth
   (the live API sends nulls for everything not recorded), so they are stored;
-- a record without its id or its date cannot be placed in the cache: the whole window (or the
-  single record) is rejected as an invalid response and the cached rows stay as they were.
+- a record without its id or its date cannot be placed in the cache: it is skipped, the rest of
+  its window is stored and the answer says what was skipped (nothing of that window is deleted);
+  a window with no placeable record at all, or such a single record, is rejected as an invalid
+  response and the cached rows stay as they were.
 
 Real HTTP to the fake on 127.0.0.1, a real SQLite file, the real MCP client in process.
 """
@@ -37,6 +39,7 @@ from intervals_mcp.errors import (
     UpstreamError,
     UpstreamTimeoutError,
     UpstreamUnavailableError,
+    UpstreamUnreachableError,
 )
 from intervals_mcp.fake import FakeIntervals, Fault, FaultKind
 from intervals_mcp.server.app import build_server
@@ -193,12 +196,18 @@ async def test_sync_gives_up_with_one_sentence_and_marks_nothing_covered(
     if fault is not None:
         quiet_fake.inject(replace(fault, path_contains="/wellness"))
     async with service_for(base_url, tmp_path / "cache.sqlite3", budget=1.0) as (service, reader):
-        report = await service.sync(START, END, ["wellness"])
-        wellness = report.resources["wellness"]
-        assert not report.ok and wellness.fetched == 0 and wellness.failed == wellness.planned >= 1
-        for error in report.errors:
-            assert isinstance(error, error_type), repr(error)
-            assert_one_sentence(str(error))
+        if fault is None:
+            # Nothing listening: every window would fail the same way, so the sync stops at once.
+            with pytest.raises(UpstreamUnreachableError) as stopped:
+                await service.sync(START, END, ["wellness"])
+            assert_one_sentence(str(stopped.value))
+        else:
+            report = await service.sync(START, END, ["wellness"])
+            wellness = report.resources["wellness"]
+            assert not report.ok and wellness.fetched == 0 and wellness.failed == wellness.planned >= 1
+            for error in report.errors:
+                assert isinstance(error, error_type), repr(error)
+                assert_one_sentence(str(error))
         assert await queries.coverage(reader, ATHLETE, "wellness", START, END) == {}
         assert await queries.records_in(reader, "wellness", ATHLETE, START, END) == []
 
@@ -225,7 +234,7 @@ async def test_a_tool_call_without_cache_gives_one_sentence_tool_error(
     async with tools(settings) as c:
         result = await c.call_tool("get_wellness_data", {"start_date": str(START), "end_date": str(END)})
     message = sentence(result, "get_wellness_data")
-    assert message.startswith("No wellness data for this range is in the cache to answer from:")
+    assert message.startswith("No wellness day for this range is in the cache to answer from:")
     assert_one_sentence(message)
 
 
@@ -327,7 +336,7 @@ async def test_extra_null_and_absent_fields_of_a_whole_record_are_kept(
 
 
 @pytest.mark.parametrize("kind", ["null_fields", "missing_fields"])
-async def test_a_record_without_its_id_rejects_the_window(
+async def test_a_window_whose_every_record_lost_its_id_is_rejected(
     kind: FaultKind, quiet_fake: FakeIntervals, tmp_path: Path
 ) -> None:
     async with service_for(quiet_fake.base_url, tmp_path / "cache.sqlite3") as (service, reader):
@@ -342,7 +351,52 @@ async def test_a_record_without_its_id_rejects_the_window(
         assert isinstance(fresh.error, InvalidResponseError)
         assert "has no id" in str(fresh.error)
         assert_one_sentence(str(fresh.error))
-        assert await cached(reader) == before  # not even the good rows of that window moved
+        assert await cached(reader) == before  # nothing of that window moved
+
+
+@pytest.mark.parametrize("kind", ["null_fields", "missing_fields"])
+async def test_one_record_without_its_id_is_skipped_and_the_rest_stored(
+    kind: FaultKind, quiet_fake: FakeIntervals, tmp_path: Path
+) -> None:
+    """Deliberately changed (issue 10): one malformed record used to reject its whole window.
+    Now the rest is stored, the answer says what was skipped, and nothing of that window is
+    deleted (the skipped record may be a cached one)."""
+    async with service_for(quiet_fake.base_url, tmp_path / "cache.sqlite3") as (service, reader):
+        assert (await service.sync(START, END, ["activities"])).ok
+        before = await cached(reader)
+        store = quiet_fake.store
+        with store.lock:  # upstream renamed everything
+            for activity_id in before["activities"]:
+                store.activities[activity_id]["name"] = "Renamed upstream"
+        quiet_fake.inject(
+            Fault(kind=kind, fields=frozenset({"id"}), path_contains="/activities", records=1)
+        )
+        fresh = await service.ensure_fresh("activities", START, END, refresh=True)
+        after = await cached(reader)
+    assert fresh.error is None and fresh.fetched_windows >= 1
+    assert len(fresh.skipped) == 1 and "has no id" in fresh.skipped[0]
+    # nothing deleted, and every record upstream renamed but the damaged one carries the new name
+    assert set(after["activities"]) == set(before["activities"])
+    unchanged = {i for i, a in before["activities"].items() if after["activities"][i] == a}
+    strava_stubs = {i for i, a in before["activities"].items() if "name" not in a}  # listed bare
+    assert len(unchanged - strava_stubs) == 1
+
+
+async def test_a_tool_says_what_it_skipped(quiet_fake: FakeIntervals, tmp_path: Path) -> None:
+    settings = tool_settings(quiet_fake, tmp_path / "cache.sqlite3")
+    quiet_fake.inject(
+        Fault(kind="missing_fields", fields=frozenset({"id"}), path_contains="/activities", records=1)
+    )
+    async with tools(settings) as c:
+        result = await c.call_tool("get_activities", {"start_date": str(START), "end_date": str(END)})
+    assert not result.is_error, text_of(result)
+    head = text_of(result).splitlines()[0]
+    assert head.endswith(
+        "fresh from Intervals.icu; Intervals.icu sent 1 record the cache cannot place (The activity "
+        "payload has no id, so it cannot be cached), so it was skipped and the rest stored."
+    )
+    assert result.structured_content["provenance"]["skipped"]
+    assert result.structured_content["total"] >= 1
 
 
 async def test_a_damaged_wellness_day_keeping_its_date_is_upstream_truth(

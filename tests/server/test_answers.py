@@ -86,6 +86,7 @@ def test_compose_says_this_calls_provenance_in_a_shared_body() -> None:
             "as_of": "2026-11-24T09:12:00+00:00",
             "refresh_error": None,
             "complete": True,
+            "skipped": None,
         },
     }
     assert second.structured_content and second.structured_content["provenance"]["source"] == "cache"

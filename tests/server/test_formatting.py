@@ -85,12 +85,19 @@ def test_provenance_sentences() -> None:
     )
     assert f.provenance_text(failed, NOW) == (
         "cached at 2026-11-24 09:12 UTC; could not refresh: Intervals.icu is unavailable right "
-        "now (server error); try again in a few minutes."
+        "now (server error); try again in a few minutes"
     )
+    # said in a head, one full stop ends it (the error's own is not doubled)
+    assert f.Framed("Wellness").say(f.provenance_text(failed, NOW)).endswith("in a few minutes.")
     partial = Provenance(source="cache", as_of="2026-11-20T08:00:00+00:00", complete=False)
     assert "never fetched" in f.provenance_text(partial, NOW)
     mixed = Provenance(source="upstream", as_of="2026-11-20T08:00:00+00:00")
     assert "older days cached at 2026-11-20 08:00 UTC" in f.provenance_text(mixed, NOW)
+
+
+def test_provenance_says_what_could_not_be_stored() -> None:
+    skipped = Provenance(source="upstream", as_of=NOW.isoformat(), skipped="Intervals.icu sent 1 record x")
+    assert f.provenance_text(skipped, NOW) == "fresh from Intervals.icu; Intervals.icu sent 1 record x"
 
 
 def test_provenance_never_outgrows_its_allowance() -> None:
@@ -126,7 +133,8 @@ def test_activity_table_is_compact_and_honest() -> None:
         start=date(2026, 10, 1),
         end=date(2026, 10, 31),
         listed=listed,
-        total=len(listed),
+        limit=10,
+        max_limit=200,
         stubs=stubs,
         unnamed_skipped=unnamed,
     ).say(FRESH)
@@ -148,20 +156,84 @@ def test_activity_table_is_compact_and_honest() -> None:
 
 
 def test_activity_table_drops_columns_without_data() -> None:
-    listed, _, _ = f.split_activities([SWIM], include_unnamed=False)
+    swims = [{**SWIM, "id": f"i{n}", "start_date_local": f"2026-10-{10 + n:02d}T06:00:00"} for n in range(5)]
+    listed, _, _ = f.split_activities(swims, include_unnamed=False)
     text = f.format_activities(
         athlete_id="i1",
         start=date(2026, 10, 1),
         end=date(2026, 10, 31),
         listed=listed,
-        total=5,
+        limit=1,
+        max_limit=200,
         stubs=[],
         unnamed_skipped=0,
     ).say("cached at x")
     assert "id | local start | sport | name | time h:mm | dist | load" in text
     assert "avg W" not in text and "avg bpm" not in text
     assert "showing 1 of 5" in text
-    assert "4 older in range not shown: raise limit or narrow the dates." in text
+    assert text.endswith(
+        "4 older in range not shown (limit=1): raise limit (up to 200) or call again with "
+        "end_date=2026-10-13 for older ones."
+    )
+
+
+def year_of_rides(count: int) -> list[dict[str, Any]]:
+    """`count` rides spread over 2026, with names long enough that 200 rows overflow a budget."""
+    return [
+        {
+            **RIDE,
+            "id": f"i{10_000 + n}",
+            "name": f"Endurance ride with a fairly long descriptive name {n}",
+            "start_date_local": f"{date(2026, 1, 1) + timedelta(days=n * 365 // count)}T07:15:00",
+        }
+        for n in range(count)
+    ]
+
+
+def year_listed(listed: list[Any], *, limit: int, **budget: int) -> f.Framed:
+    """The list of 2026 for athlete i1, with no stubs or unnamed ones; at most 200 a call."""
+    return f.format_activities(
+        athlete_id="i1",
+        start=date(2026, 1, 1),
+        end=date(2026, 12, 31),
+        listed=listed,
+        limit=limit,
+        max_limit=200,
+        stubs=[],
+        unnamed_skipped=0,
+        **budget,
+    )
+
+
+def test_a_list_cut_by_its_size_at_the_largest_limit_counts_one_way() -> None:
+    """474 in a year, limit 200 (the largest), the table cut to fit: the header, the one hint
+    and the rows agree, and nobody is told to raise a limit that cannot go higher."""
+    listed, _, _ = f.split_activities(year_of_rides(474), include_unnamed=False)
+    framed = year_listed(listed, limit=200)
+    text = framed.say(FRESH)
+    shown = framed.shown
+    assert shown is not None and 0 < shown < 200
+    rows = [line for line in text.splitlines() if line.startswith("i1")]
+    assert len(rows) == shown
+    assert f"showing {shown} of 474" in text.splitlines()[0]
+    hints = [line for line in text.splitlines() if "not shown" in line or "cut" in line]
+    assert hints == [
+        f"{474 - shown} older in range not shown (the answer's size limit): call again with "
+        f"end_date={listed[shown].start_local[:10]} for older ones."
+    ]
+    assert "raise limit" not in text
+
+
+def test_a_list_cut_at_the_largest_limit_does_not_say_raise_it() -> None:
+    short = [{**r, "name": "R"} for r in year_of_rides(250)]
+    listed, _, _ = f.split_activities(short, include_unnamed=False)
+    framed = year_listed(listed, limit=200, budget=100_000)
+    text = framed.say(FRESH)
+    assert framed.shown == 200 and "showing 200 of 250" in text
+    assert text.endswith(
+        f"50 older in range not shown (limit=200): call again with end_date={listed[200].start_local[:10]} "
+        "for older ones."
+    )
 
 
 def test_many_stub_dates_are_abbreviated() -> None:
@@ -187,7 +259,8 @@ def test_forty_activities_in_thirty_days_stay_under_8000_chars() -> None:
         start=date(2026, 10, 1),
         end=date(2026, 10, 30),
         listed=listed,
-        total=40,
+        limit=40,
+        max_limit=200,
         stubs=stubs,
         unnamed_skipped=unnamed,
     ).say(FRESH)
@@ -214,7 +287,8 @@ def test_activity_list_over_budget_hints_next_end_date() -> None:
         start=date(2026, 10, 1),
         end=date(2026, 10, 31),
         listed=listed,
-        total=30,
+        limit=30,
+        max_limit=200,
         stubs=[],
         unnamed_skipped=0,
         budget=f.PROVENANCE_ALLOWANCE + 900,
@@ -236,7 +310,8 @@ def test_a_cut_activity_list_says_what_it_shows_and_loses_no_row() -> None:
         start=date(2026, 10, 1),
         end=date(2026, 10, 31),
         listed=listed,
-        total=30,
+        limit=30,
+        max_limit=200,
         stubs=[],
         unnamed_skipped=0,
         budget=f.PROVENANCE_ALLOWANCE + 950,  # cuts between the two rides of one day
@@ -329,7 +404,7 @@ INTERVALS: dict[str, Any] = {
 def test_intervals_table_and_groups() -> None:
     text = f.format_intervals("i145678901", INTERVALS).say(FRESH)
     lines = text.splitlines()
-    assert lines[0].startswith("Intervals of activity i145678901: 2 intervals, 1 groups")
+    assert lines[0].startswith("Intervals of activity i145678901: 2 intervals, 1 group;")
     assert lines[1] == "# | type | label | start | dur m:ss | avg W | max W | int % | avg bpm | rpm"
     assert lines[2] == "1 | RECOVERY | Warmup | 0:00 | 10:00 | 165 | 241 | 64 | 121 | 84"
     assert lines[3] == "2 | WORK | 240s@280w | 1:10:00 | 4:00 | 281 | 342 | 107 | 161 | 92"
@@ -428,6 +503,22 @@ def test_wellness_over_budget_hints_next_start_date() -> None:
     text = framed.say("p")
     assert 0 < shown < 30
     assert f"call again with start_date={days[shown]['id']} for the rest" in text
+    # the first line says the answer is cut (a 3-year answer once showed 136 of 730 days silently)
+    assert text.splitlines()[0] == (
+        f"Wellness 2026-10-01 to 2026-10-30 (athlete i1): showing {shown} of 30 days with data; p."
+    )
+
+
+def test_a_cut_calendar_says_so_in_its_first_line() -> None:
+    events = [{**EVENT, "id": n, "start_date_local": f"2026-10-{1 + n % 30:02d}T00:00:00"} for n in range(60)]
+    framed, shown = f.format_events(
+        athlete_id="i1", start=date(2026, 10, 1), end=date(2026, 10, 31), events=events,
+        budget=f.PROVENANCE_ALLOWANCE + 600,
+    )  # fmt: skip
+    assert 0 < shown < 60
+    assert framed.say("p").splitlines()[0] == (
+        f"Calendar events 2026-10-01 to 2026-10-31 (athlete i1): showing {shown} of 60; p."
+    )
 
 
 EVENT: dict[str, Any] = {
@@ -512,9 +603,9 @@ LONGEST = "x" * f.PROVENANCE_ALLOWANCE
 BUDGET = 3000
 
 
-def within_budget(text: str, hint_starts: str) -> bool:
+def within_budget(text: str, hint_says: str) -> bool:
     """The answer said with the longest provenance fits the budget (the cut hint aside)."""
-    hint = [line for line in text.splitlines() if line.startswith(hint_starts)]
+    hint = [line for line in text.splitlines() if hint_says in line]
     assert len(hint) == 1, "the table was expected to be cut"
     return len(text) - len(hint[0]) - 1 <= BUDGET
 
@@ -532,13 +623,15 @@ def test_cuts_leave_room_for_any_provenance() -> None:
         start=date(2026, 1, 1),
         end=date(2026, 12, 31),
         listed=listed,
-        total=len(listed),
+        limit=200,
+        max_limit=200,
         stubs=[],
         unnamed_skipped=0,
         note="note on the range",
         budget=BUDGET,
     )
-    assert within_budget(activities.say(LONGEST), "(output cut")
+    assert within_budget(activities.say(LONGEST), "(the answer's size limit)")
+    assert len(activities.say(LONGEST)) <= BUDGET  # the hint's room is kept too
     assert activities.say(FRESH).splitlines()[1:] == activities.say(LONGEST).splitlines()[1:]
 
     days = [{"id": str(date(2026, 1, 1) + timedelta(days=n)), "ctl": 60.0} for n in range(200)]

@@ -42,6 +42,13 @@ def test_one_sided_ranges() -> None:
     assert (only_end.start, only_end.end) == (date(2026, 5, 31), date(2026, 6, 30))
     later_start = resolve_range("2027-02-01", None, today=TODAY, default_start=0, default_end=30)
     assert (later_start.start, later_start.end) == (date(2027, 2, 1), date(2027, 3, 3))
+    # a lone end_date keeps the default's start: the calendar runs from today, as documented
+    events_until = resolve_range(None, "2027-02-01", today=TODAY, default_start=0, default_end=30)
+    assert (events_until.start, events_until.end) == (TODAY, date(2027, 2, 1))
+    recent_until = resolve_range(None, "2026-11-20", today=TODAY, default_start=-30, default_end=0)
+    assert (recent_until.start, recent_until.end) == (date(2026, 10, 25), date(2026, 11, 20))
+    past_events = resolve_range(None, "2026-06-30", today=TODAY, default_start=0, default_end=30)
+    assert (past_events.start, past_events.end) == (date(2026, 5, 31), date(2026, 6, 30))
 
 
 def test_reversed_range_is_refused() -> None:
@@ -52,7 +59,43 @@ def test_reversed_range_is_refused() -> None:
 def test_huge_range_is_capped_with_a_note() -> None:
     rng = resolve_range("2010-01-01", "2026-11-24", today=TODAY, default_start=-30)
     assert rng.end == TODAY and rng.days == MAX_RANGE_DAYS
-    assert rng.note is not None and "Range capped" in rng.note and "2010-01-01" in rng.note
+    assert rng.note == (
+        f"Range capped to {MAX_RANGE_DAYS} days, the part nearest today ({rng.start} to {TODAY}); "
+        f"ask for 2010-01-01 to {date.fromordinal(rng.start.toordinal() - 1)} in a separate call."
+    )
+
+
+LOOKING_BACK = {"default_start": -30, "default_end": 0}  # activities, wellness
+LOOKING_AHEAD = {"default_start": 0, "default_end": 30}  # the calendar
+
+
+@pytest.mark.parametrize(
+    ("asked", "defaults", "kept"),
+    [
+        # the end nearest today: a range over today ends today, not at its far future end
+        (("1900-01-01", "2100-12-31"), LOOKING_BACK, (date(2023, 11, 25), TODAY)),
+        # the calendar starts at today
+        (("1900-01-01", "2100-12-31"), LOOKING_AHEAD, (TODAY, date(2029, 11, 23))),
+        # wholly in the past: the newest part, for both
+        (("1990-01-01", "2000-12-31"), LOOKING_BACK, (date(1998, 1, 1), date(2000, 12, 31))),
+        (("1990-01-01", "2000-12-31"), LOOKING_AHEAD, (date(1998, 1, 1), date(2000, 12, 31))),
+        # wholly in the future: the soonest part, for both
+        (("2030-01-01", "2040-12-31"), LOOKING_BACK, (date(2030, 1, 1), date(2032, 12, 31))),
+        (("2030-01-01", "2040-12-31"), LOOKING_AHEAD, (date(2030, 1, 1), date(2032, 12, 31))),
+        # today too near the start to end there: the first three years, today inside
+        (("2026-01-01", "2040-12-31"), LOOKING_BACK, (date(2026, 1, 1), date(2028, 12, 31))),
+    ],
+)
+def test_the_cap_keeps_the_part_nearest_today(
+    asked: tuple[str, str], defaults: dict[str, int], kept: tuple[date, date]
+) -> None:
+    rng = resolve_range(*asked, today=TODAY, **defaults)
+    assert (rng.start, rng.end) == kept and rng.days == MAX_RANGE_DAYS
+    assert rng.note is not None and f"the part nearest today ({kept[0]} to {kept[1]})" in rng.note
+    # what was left out is named, on each side
+    start, end = (date.fromisoformat(a) for a in asked)
+    assert (f"ask for {start} to " in rng.note) == (kept[0] > start)
+    assert (f" to {end} in " in rng.note) == (kept[1] < end)
 
 
 def test_event_ids() -> None:

@@ -6,7 +6,7 @@ Every test runs with the newest protocol (`Client(server)`) and with the initial
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -16,12 +16,13 @@ import pytest
 from mcp import Client
 
 from intervals_mcp.config import Settings
-from intervals_mcp.fake import FakeIntervals, Fault
+from intervals_mcp.errors import AccessDeniedError, AuthenticationError
+from intervals_mcp.fake import FakeIntervals, FakeWorld, Fault, generate_athlete
 from intervals_mcp.server.app import build_server
 from intervals_mcp.server.failures import KEY_REJECTED, rejected
 from intervals_mcp.server.tools import TOOLS
 
-from .conftest import TODAY, make_settings, recent_activity, sentence, text_of, values
+from .conftest import KEY, TODAY, make_settings, recent_activity, sentence, text_of, values
 
 pytestmark = pytest.mark.anyio
 
@@ -66,6 +67,9 @@ async def test_tools_are_listed_with_schemas_and_annotations(settings: Settings,
         assert not any("key" in p.lower() for p in props), "no tool takes the API key"
         for name, prop in props.items():
             assert prop.get("description"), f"{tool.name}.{name} has no description"
+        # the docstring's indentation is not part of what the model reads
+        lines = tool.description.splitlines()
+        assert not any(line.startswith((" ", "\t")) for line in lines), tool.description
 
 
 async def test_get_activities_lists_a_month(settings: Settings, fake: FakeIntervals, mode: str) -> None:
@@ -196,24 +200,50 @@ async def test_rejected_key(fake: FakeIntervals, tmp_path: Path, mode: str) -> N
 async def test_an_athlete_the_key_cannot_see_is_named_not_the_key(
     settings: Settings, fake: FakeIntervals, mode: str, name: str
 ) -> None:
-    """A coach asking about an athlete the key may not read: the fake answers 403, and the
-    sentence is about that athlete, not about a wrong API_KEY (the key works for its own)."""
+    """A coach asking about an athlete the key may not read: the fake answers 403, the key is
+    seen to work for the configured athlete, so the sentence is about that athlete."""
     async with connect(settings, mode) as c:
         res = await call(c, name, {"athlete_id": "i999"})
         own = await call(c, name, {})
     assert sentence(res, name) == (
-        "Intervals.icu refused access to athlete i999 with this API key: the key's owner must be "
-        "that athlete or their coach, so check the athlete id."
+        "Intervals.icu refused access to athlete i999 with this API key, which works for i12345: "
+        "the key's owner must be that athlete or their coach, so check the athlete id."
     )
     assert any(r.status == 403 and "i999" in r.path for r in fake.requests)
     assert not own.is_error, text_of(own)
 
 
-def test_a_refusal_names_the_key_only_for_the_configured_athlete() -> None:
-    assert rejected(None, "i12345", 403) == KEY_REJECTED
-    assert rejected(" i12345 ", "i12345", 401) == KEY_REJECTED
-    assert rejected("i999", "i12345", None) == KEY_REJECTED
-    assert rejected("i999", "i12345", 401).startswith("Intervals.icu refused access to athlete i999")
+@pytest.fixture
+def coached() -> Iterator[FakeIntervals]:
+    """A coach (i12345, key KEY) coaching i201."""
+    coach = generate_athlete(seed=5, years=0.2, athlete_id="i12345")
+    athlete = generate_athlete(seed=6, years=0.2, athlete_id="i201")
+    with FakeIntervals(FakeWorld.coach(coach, [athlete], key=KEY), rate_limit=None) as fake:
+        yield fake
+
+
+@pytest.mark.parametrize("cached_first", [False, True])
+async def test_a_wrong_key_asking_about_another_athlete_names_the_key(
+    coached: FakeIntervals, tmp_path: Path, cached_first: bool
+) -> None:
+    """Intervals.icu answers a wrong key and a foreign athlete alike (403): asked about another
+    athlete with a wrong key, the sentence is about the key, not "check the athlete id" (also
+    when that athlete is cached, so the 403 comes from a refresh, not from looking them up)."""
+    db = tmp_path / "c.sqlite3"
+    if cached_first:
+        async with connect(make_settings(coached, db), "auto") as c:
+            assert not (await call(c, "get_events", {"athlete_id": "i201"})).is_error
+    wrong = make_settings(coached, db, key="wrong-key-123")
+    async with connect(wrong, "auto") as c:
+        res = await call(c, "get_events", {"athlete_id": "i201", "refresh": True})
+    assert sentence(res, "get_events") == KEY_REJECTED
+    assert "wrong-key-123" not in text_of(res)
+
+
+def test_a_refusal_names_the_athlete_only_when_the_key_was_seen_to_work() -> None:
+    assert rejected(AuthenticationError(status=403)) == KEY_REJECTED
+    denied = AccessDeniedError("Intervals.icu refused access to athlete i999 with this API key, ...")
+    assert rejected(denied) == str(denied)
 
 
 async def test_upstream_down_with_cache_answers_with_a_note(
@@ -238,7 +268,7 @@ async def test_upstream_down_without_cache_is_a_tool_error(
     async with connect(settings, mode) as c:
         res = await call(c, "get_wellness_data", {})
     text = sentence(res, "get_wellness_data")
-    assert text.startswith("No wellness data for this range is in the cache to answer from: ")
+    assert text.startswith("No wellness day for this range is in the cache to answer from: ")
     assert "503" in text or "unavailable" in text
 
 
@@ -286,3 +316,46 @@ async def test_huge_range_is_capped_with_a_note(settings: Settings, mode: str) -
     assert not res.is_error
     assert "Range capped" in text_of(res)
     assert res.structured_content["note"]
+
+
+async def test_the_cap_keeps_the_end_nearest_today_and_fetches_no_far_future(
+    settings: Settings, fake: FakeIntervals, athlete_store: Any
+) -> None:
+    """1900 to 2100 asks for the three years up to today (activities, wellness) or from today
+    (events), not 2097 to 2100; no window past the kept range is fetched."""
+    wide = {"start_date": "1900-01-01", "end_date": "2100-12-31"}
+    async with connect(settings, "auto") as c:
+        listed = await call(c, "get_activities", {**wide, "limit": 5})
+        wellness = await call(c, "get_wellness_data", wide)
+        events = await call(c, "get_events", wide)
+    for res in (listed, wellness, events):
+        assert not res.is_error, text_of(res)
+        assert "the part nearest today" in text_of(res)
+    assert listed.structured_content["end_date"] == str(TODAY)
+    assert wellness.structured_content["end_date"] == str(TODAY)
+    assert events.structured_content["start_date"] == str(TODAY)
+    data = listed.structured_content
+    upstream = sum(1 for a in values(athlete_store.activities) if a["start_date_local"][:10] <= str(TODAY))
+    assert data["total"] + len(data["strava_hidden"]) + data["unnamed_skipped"] == upstream
+    last_day = str(TODAY + timedelta(days=3 * 365 + 1))
+    for request in fake.requests:
+        newest = dict(request.query).get("newest")
+        assert newest is None or newest[:10] <= last_day, request
+
+
+async def test_a_cut_year_of_activities_counts_one_way(settings: Settings) -> None:
+    """A year at the largest limit, cut to fit the answer: the header, the rows, the one line
+    about what is not shown and the structured counts agree; no 'raise limit' at its maximum."""
+    year = {"start_date": str(TODAY - timedelta(days=364)), "end_date": str(TODAY), "limit": 200}
+    async with connect(settings, "auto") as c:
+        res = await call(c, "get_activities", year)
+    assert not res.is_error, text_of(res)
+    data, lines = res.structured_content, text_of(res).splitlines()
+    shown, total = data["shown"], data["total"]
+    assert 0 < shown < min(200, total), "the year must be long enough to be cut"
+    assert f"showing {shown} of {total}" in lines[0]
+    assert len(data["activities"]) == shown
+    assert sum(1 for line in lines if line.split(" | ")[0] in {a["id"] for a in data["activities"]}) == shown
+    said = [line for line in lines if "not shown" in line or "output cut" in line]
+    assert len(said) == 1 and said[0].startswith(f"{total - shown} older in range not shown"), said
+    assert "raise limit" not in text_of(res)

@@ -16,7 +16,7 @@ from intervals_mcp.cli.runner import SyncRequest, run_status, run_sync
 from intervals_mcp.config import Settings
 from intervals_mcp.db.dialects import dialect_for
 from intervals_mcp.errors import ConfigError
-from intervals_mcp.fake import FakeIntervals
+from intervals_mcp.fake import FakeIntervals, Fault
 from intervals_mcp.sync.reports import ProgressEvent
 
 from .conftest import API_KEY, ATHLETE
@@ -93,8 +93,11 @@ def test_progress_renders_plain_lines_and_a_bar() -> None:
     lines = PlainLines(Console(file=plain, width=200))
     for event in events:
         lines.update(event)
+    lines.update(ProgressEvent("planned", "intervals", 1, 0))
+    lines.update(ProgressEvent("window_done", "intervals", 1, 1, rows=1))
     text = plain.getvalue()
-    assert "wellness: 2 window(s) to fetch" in text
+    assert "wellness: 2 windows to fetch" in text
+    assert "intervals: 1 window to fetch" in text and "intervals: 1 row (1/1)" in text
     assert "2026-01-01..2026-06-30: 181 rows (1/2)" in text and "failed: boom (2/2)" in text
 
     tty = io.StringIO()
@@ -102,3 +105,32 @@ def test_progress_renders_plain_lines_and_a_bar() -> None:
         for event in events:
             bar.update(event)
     assert "wellness" in tty.getvalue() and "2/2" in tty.getvalue()
+
+
+def test_a_record_the_cache_cannot_place_is_said_and_the_rest_synced(
+    settings: Settings, fake: FakeIntervals, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake.inject(
+        Fault(kind="missing_fields", fields=frozenset({"id"}), path_contains="/activities", records=1)
+    )
+    assert sync(settings, TODAY - timedelta(days=30), TODAY) == 0
+    _, err = capsys.readouterr()
+    assert (
+        "Intervals.icu sent 1 record the cache cannot place (The activity payload has no id, so it "
+        "cannot be cached), so it was skipped and the rest stored." in " ".join(err.split())
+    )
+
+
+def test_a_sync_with_nothing_to_fetch_says_already_fresh(
+    settings: Settings, fake: FakeIntervals, capsys: pytest.CaptureFixture[str]
+) -> None:
+    since = TODAY - timedelta(days=20)
+    assert sync(settings, since, TODAY - timedelta(days=15)) == 0
+    capsys.readouterr()
+    assert sync(settings, since, TODAY - timedelta(days=15)) == 0
+    _, err = capsys.readouterr()
+    assert " ".join(err.split()) == (
+        f"activities: 0 windows to fetch wellness: 0 windows to fetch events: 0 windows to fetch "
+        f"Everything from {since} to {TODAY - timedelta(days=15)} is already fresh in the cache: nothing "
+        "to fetch (`--full` fetches it again)."
+    )

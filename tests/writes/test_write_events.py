@@ -5,6 +5,7 @@ after a lost answer leaves exactly one event."""
 from __future__ import annotations
 
 import pytest
+from pydantic import SecretStr
 
 from intervals_mcp.config import Settings
 from intervals_mcp.fake import FakeIntervals, FakeStore, Fault
@@ -235,3 +236,16 @@ async def test_a_coach_writes_to_an_athletes_calendar(
     said = sentence(followed, "add_or_update_event")
     assert said.startswith("Nothing was written: Intervals.icu refused access to athlete i202")
     assert events_named(coach_fake.world.store("i202"), "Not allowed") == []
+
+
+async def test_a_wrong_key_writing_for_another_athlete_names_the_key(
+    coach_settings: Settings, coach_fake: FakeIntervals
+) -> None:
+    """Intervals.icu answers a wrong key and a foreign athlete alike (403): the key is tried once
+    on the configured athlete, so the sentence is about the key, not the athlete id."""
+    wrong = coach_settings.model_copy(update={"api_key": SecretStr("not-the-key-0000")})
+    async with connect(wrong) as c:
+        res = await c.call_tool("add_or_update_event", {**workout("Wrong key"), "athlete_id": "i201"})
+    said = sentence(res, "add_or_update_event")
+    assert said.startswith("Nothing was written: Intervals.icu rejected the API key"), said
+    assert events_named(coach_fake.world.store("i201"), "Wrong key") == []

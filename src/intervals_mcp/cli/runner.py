@@ -20,13 +20,15 @@ from rich.console import Console
 from intervals_mcp.cli.args import resolve_range
 from intervals_mcp.cli.render import PlainLines, ProgressBar, console, status_table, summary_table
 from intervals_mcp.config import Settings
-from intervals_mcp.db.engine import Database, on_database, upgrade_database
-from intervals_mcp.errors import IntervalsMCPError
+from intervals_mcp.db.dialects import dialect_for
+from intervals_mcp.db.engine import upgrade_database
+from intervals_mcp.errors import IntervalsMCPError, StorageError
 from intervals_mcp.sync.asks import DocumentAsk
 from intervals_mcp.sync.bulk import sync_history
 from intervals_mcp.sync.factory import Services
-from intervals_mcp.sync.reports import SyncReport
+from intervals_mcp.sync.reports import SyncReport, skipped_sentence
 from intervals_mcp.sync.status import collect_status
+from intervals_mcp.words import plural
 
 log = logging.getLogger(__name__)
 
@@ -57,35 +59,52 @@ class SyncRequest:
 def run_sync(settings: Settings, request: SyncRequest) -> int:
     """Sync what `request` asks into the cache; the exit code (0 ok, 1 failed, 130 interrupted).
 
-    A ConfigError (missing credentials) propagates for the CLI to print.
+    What stops it before it starts (missing credentials, a cache that cannot be created or is
+    damaged) propagates for the CLI to say like any other start-up error.
     """
     settings.require_credentials()
     out = console()
+    open_checked(settings.database_url)
     reports: list[SyncReport] = []
     try:
-        upgrade_database(settings.database_url)
         asyncio.run(_sync(settings, request, out, reports))
     except (KeyboardInterrupt, asyncio.CancelledError):
         out.print(RESUME_LINE, markup=False, soft_wrap=True)
         return INTERRUPTED
     except IntervalsMCPError as exc:
         for report in reports:
-            out.print(summary_table(report))
+            show_report(out, report)
         out.print(f"Sync failed: {exc}", markup=False, soft_wrap=True)
         return 1
     for report in reports:
-        out.print(summary_table(report))
+        show_report(out, report)
     failed_reports = [r for r in reports if r.errors]
     if failed_reports:
         failed = sum(r.failed for report in failed_reports for r in report.resources.values())
+        first = str(failed_reports[0].errors[0]).rstrip(".")
         out.print(
-            f"Sync incomplete: {failed} window(s) failed ({failed_reports[0].errors[0]}); run "
-            "`intervals-mcp sync` again to fetch them.",
+            f"Sync incomplete: {plural(failed, 'window')} failed ({first}); run `intervals-mcp sync` "
+            "again to fetch them.",
             markup=False,
             soft_wrap=True,
         )
         return 1
     return 0
+
+
+def show_report(out: Console, report: SyncReport) -> None:
+    """One athlete's sync: the summary (or that all was fresh), and any record it had to skip."""
+    if any(r.planned for r in report.resources.values()):
+        summary_table(report).show(out)
+    else:
+        out.print(
+            f"Everything from {report.start} to {report.end} is already fresh in the cache: nothing "
+            "to fetch (`--full` fetches it again).",
+            markup=False,
+            soft_wrap=True,
+        )
+    if report.skipped:
+        out.print(f"{skipped_sentence(report.skipped)}.", markup=False, soft_wrap=True)
 
 
 async def _sync(settings: Settings, request: SyncRequest, out: Console, reports: list[SyncReport]) -> None:
@@ -131,24 +150,56 @@ async def _athlete_ids(services: Services, request: SyncRequest) -> list[str | N
 
 
 def run_status(settings: Settings, *, as_json: bool) -> int:
-    """Print what the cache holds (JSON on stdout with `as_json`, else a table on stderr)."""
+    """Print what the cache holds (JSON on stdout with `as_json`, else a table on stderr); a
+    missing cache is said, never created. 1 when the cache reads back damaged."""
     out = console()
-    try:
-        status = on_database(settings.database_url, lambda db: _status(db, settings))
-    except IntervalsMCPError as exc:
-        out.print(f"Status failed: {exc}", markup=False, soft_wrap=True)
-        return 1
+    url = settings.database_url
+    dialect = dialect_for(url)
+    exists = dialect.exists(url)
+    status: dict[str, Any] = {
+        "db_path": dialect.describe(url),
+        "db_bytes": dialect.size(url) if exists else None,
+        "resources": [],
+    }
+    problem = None
+    if exists:
+        problem = open_checked(url, check=False)
+        try:
+            status = asyncio.run(_status(settings))
+        except StorageError:
+            if problem is None:
+                raise  # damage quick_check did not see: said like any other failure
+    status["exists"] = exists
+    status["problem"] = problem
     if as_json:
         sys.stdout.write(json.dumps(status, indent=2, default=str) + "\n")
         sys.stdout.flush()
     else:
-        out.print(status_table(status))
-    return 0
+        status_table(status).show(out)
+        if problem:
+            out.print(problem, markup=False, soft_wrap=True)
+    return 1 if problem else 0
 
 
-async def _status(db: Database, settings: Settings) -> dict[str, Any]:
+def open_checked(url: str, *, check: bool = True) -> str | None:
+    """Create or migrate the cache, then check it reads back whole (PRAGMA quick_check: cheap).
+
+    A damaged cache raises StorageError naming `intervals-mcp db reset`, or with check=False
+    returns that sentence (None: sound)."""
+    upgrade_database(url)
+    problem = dialect_for(url).integrity(url)
+    if problem and check:
+        raise StorageError(problem)
+    return problem
+
+
+async def _status(settings: Settings) -> dict[str, Any]:
+    from intervals_mcp.db.engine import Database
+
+    db = await Database.open(settings.database_url, upgrade=False)
     reader = db.open_reader()
     try:
         return await collect_status(reader, settings, describe=db.describe(), size=db.size())
     finally:
         await reader.aclose()
+        await db.close()

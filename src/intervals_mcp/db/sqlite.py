@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from intervals_mcp.errors import StorageError
+from intervals_mcp.words import plural
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -102,6 +103,20 @@ def prepare_file(path: Path) -> Path:
         raise StorageError(
             f"The cache database {path} cannot be created: part of its directory path is a "
             "file; set INTERVALS_MCP_DB to a path in a directory."
+        ) from None
+    except IsADirectoryError:
+        raise StorageError(
+            f"The cache database {path} is a directory: set INTERVALS_MCP_DB to a file's path."
+        ) from None
+    except PermissionError as exc:
+        if path.is_file():
+            raise StorageError(
+                f"The cache database {path} cannot be read and written ({exc.strerror or exc}): fix "
+                "its permissions, or set INTERVALS_MCP_DB to another file."
+            ) from None
+        raise StorageError(
+            f"The cache database {path} cannot be created ({exc.strerror or exc}); check the "
+            "permissions of its directory or set INTERVALS_MCP_DB to a writable path."
         ) from None
     except OSError as exc:
         raise StorageError(
@@ -187,7 +202,7 @@ def check_integrity(path: Path) -> str | None:
         return str(storage_error(path, exc))
     if rows == [("ok",)]:
         return None
-    return f"The cache database {path} is damaged ({len(rows)} problem(s) found); {RESET_HINT}."
+    return f"The cache database {path} is damaged ({plural(len(rows), 'problem')} found); {RESET_HINT}."
 
 
 # --- connections ------------------------------------------------------------------------------

@@ -14,13 +14,16 @@ and a row is deleted as "vanished" only when it was fetched before this fetch be
 overlapping fetches may commit in any order and the newer snapshot stands.
 
 A payload that cannot be cached (no id, no date) raises `ValueError` before anything is
-written. Failures of the database surface as `StorageError` (see `Database.write`).
+written; in a window, such records are skipped and said in `WindowChange.skipped` (the window
+is refused only when none of its records can be placed), and that window deletes nothing, as a
+skipped record may be a cached one. Failures of the database surface as `StorageError` (see
+`Database.write`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -61,6 +64,7 @@ class WindowChange:
     updated: int = 0
     deleted: int = 0
     kept_newer_days: int = 0
+    skipped: tuple[str, ...] = ()  # why each record upstream sent could not be placed (no id, no date)
 
     @property
     def changed(self) -> bool:
@@ -108,13 +112,24 @@ class _Rows:
 
     records: dict[Any, JSONDict]
     children: dict[Any, list[JSONDict]]
+    skipped: list[str] = field(default_factory=list)  # why each unplaceable record was left out
 
 
-def _records(spec: ResourceSpec, athlete_id: str, rows: Iterable[JSONDict], fetched_at: datetime) -> _Rows:
+def _records(
+    spec: ResourceSpec, athlete_id: str, rows: Iterable[JSONDict], fetched_at: datetime, *, skip: bool = False
+) -> _Rows:
+    """A record that cannot be placed (no id, no date) raises ValueError, or with `skip` is
+    left out and said in `skipped`."""
     _check_aware(fetched_at)
     out = _Rows({}, {})
     for payload in rows:
-        values = spec.columns(payload)
+        try:
+            values = spec.columns(payload)
+        except ValueError as exc:
+            if not skip:
+                raise
+            out.skipped.append(str(exc).strip().rstrip("."))
+            continue
         out.records[values["id"]] = _hashed(
             {**values, "athlete_id": athlete_id, "fetched_at": fetched_at}, payload
         )
@@ -180,12 +195,13 @@ async def _write(
     newer_days: frozenset[date] = frozenset(),
 ) -> WindowChange:
     records = {i: v for i, v in rows.records.items() if v["local_date"] not in newer_days}
-    rows = _Rows(records, rows.children)
+    rows = _Rows(records, rows.children, rows.skipped)
     in_window, known = await _stored(conn, spec.table, athlete_id, list(records), window)
     if records:
         await conn.execute(upsert(conn, spec.table), list(records.values()))
         await _write_children(conn, spec, athlete_id, rows, known)
-    vanished = [
+    # A record that could not be placed may be one of the cached rows: then nothing vanished.
+    vanished = [] if rows.skipped else [
         row.id
         for row in in_window
         if row.id not in records and row.local_date not in newer_days and row.fetched_at < fetched_at
@@ -196,6 +212,7 @@ async def _write(
         updated=sum(1 for i, v in records.items() if i in known and known[i] != v["payload_hash"]),
         deleted=len(vanished),
         kept_newer_days=len(newer_days),
+        skipped=tuple(rows.skipped),
     )
 
 
@@ -241,11 +258,16 @@ async def replace_window(
     """Make [start, end] of one resource what upstream returned when asked at `fetched_at`, in
     one transaction: upsert `rows`, delete this athlete's rows of the window that upstream no
     longer returns, and mark the window's days covered at `fetched_at` — except on days the
-    cache already knows from a later fetch, which are left exactly as they are."""
+    cache already knows from a later fetch, which are left exactly as they are.
+
+    Records that cannot be placed (no id, no date) are skipped and said in the change (and then
+    nothing of the window is deleted); when none of the records can be placed, ValueError."""
     if end < start:
         raise ValueError(f"The window ends ({end}) before it starts ({start}).")
     spec = SPECS[resource]
-    records = _records(spec, athlete_id, rows, fetched_at)
+    records = _records(spec, athlete_id, rows, fetched_at, skip=True)
+    if records.skipped and not records.records:
+        raise ValueError(records.skipped[0])
     async with db.write() as conn:
         newer = await _newer_days(conn, athlete_id, resource, start, end, fetched_at)
         change = await _write(conn, spec, athlete_id, records, fetched_at, (start, end), newer)

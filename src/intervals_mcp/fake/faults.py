@@ -32,7 +32,8 @@ class Fault:
     `methods` / `path_contains` narrow which requests match (None: any). `status` is used by
     kind "status"; `retry_after` by "rate_limit" (None: no Retry-After header); `seconds` by
     "hang" (then the request is answered normally) and by "late"; `fields` by
-    "null_fields"/"missing_fields" (None: every key except `id`; `id` itself only when named).
+    "null_fields"/"missing_fields" (None: every key except `id`; `id` itself only when named),
+    and `records` by them too: in a list, only the first `records` records are damaged (None: all).
 
     "late": the answer is computed when the request arrives (an old snapshot, or a write
     already applied) and sent `seconds` later, so a test can change upstream meanwhile.
@@ -48,6 +49,7 @@ class Fault:
     retry_after: float | None = 1.0
     seconds: float = 30.0
     fields: frozenset[str] | None = None
+    records: int | None = None
 
     def matches(self, method: str, path: str) -> bool:
         if self.methods is not None and method.upper() not in {m.upper() for m in self.methods}:
@@ -107,7 +109,11 @@ def damage_body(body: bytes, fault: Fault) -> bytes:
     except ValueError:
         return body
     if isinstance(payload, list):
-        damaged: Any = [_damage_object(item, fault.kind, fault.fields) for item in payload]
+        hit = len(payload) if fault.records is None else fault.records
+        damaged: Any = [
+            _damage_object(item, fault.kind, fault.fields) if i < hit else item
+            for i, item in enumerate(payload)
+        ]
     else:
         damaged = _damage_object(payload, fault.kind, fault.fields)
     return json.dumps(damaged, separators=(",", ":")).encode()

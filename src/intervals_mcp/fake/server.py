@@ -6,6 +6,7 @@ import logging
 import socket
 import threading
 import time
+from collections.abc import Callable
 from types import TracebackType
 
 import uvicorn
@@ -213,8 +214,10 @@ def serve_forever(
     api_key: str | None = "demo",
     latency: float = 0.0,
     rate_limit: RateLimit | None = DEFAULT_RATE_LIMIT,
+    announce: Callable[[str], None] | None = None,
 ) -> None:
-    """Serve the fake in the foreground until interrupted (Ctrl-C); logs the base URL."""
+    """Serve the fake in the foreground until interrupted (Ctrl-C); logs the base URL and hands
+    it to `announce` once listening."""
     world = _world(store, None if isinstance(store, FakeWorld) else api_key)
     controls = Controls(latency=latency)
     controls.rate_limit = rate_limit
@@ -222,6 +225,8 @@ def serve_forever(
     actual = sock.getsockname()[1]
     logger.info("Fake Intervals.icu for athletes %s at http://%s:%d%s (user API_KEY)",
                 ", ".join(world.athlete_ids), host, actual, API)
+    if announce is not None:
+        announce(f"http://{host}:{actual}{API}")
     try:
         _server(build_app(world), controls).run(sockets=[sock])
     finally:

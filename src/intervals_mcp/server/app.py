@@ -13,13 +13,18 @@ import asyncio
 import gc
 import importlib
 import logging
+import sys
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mcp.server import MCPServer
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.server.transport_security import TransportSecuritySettings
+from mcp.types import CallToolResult, InputRequiredResult
+from pydantic import ValidationError
 
 from intervals_mcp import __version__
 from intervals_mcp.config import Settings
@@ -81,11 +86,35 @@ class AppState:
                         gc.freeze()
         return self._services
 
+    @property
+    def opened(self) -> Services | None:
+        """The services if a call has opened them, else None (never opens them)."""
+        return self._services
+
     async def aclose(self) -> None:
         async with self._opening:
             if self._services is not None:
                 services, self._services = self._services, None
                 await services.close()
+
+
+class IntervalsServer(MCPServer[AppState]):
+    """The SDK's server, with arguments it refuses said in one sentence (see arguments.py)
+    instead of pydantic's multi-line dump."""
+
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context[AppState, Any] | None = None
+    ) -> CallToolResult | InputRequiredResult:
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as exc:
+            cause = exc.__cause__
+            if isinstance(exc, UnexpectedToolError) or not isinstance(cause, ValidationError):
+                raise
+            from intervals_mcp.server.arguments import refusal
+
+            schema = next((t.input_schema for t in await self.list_tools() if t.name == name), {})
+            raise ToolError(f"Error executing tool {name}: {refusal(cause.errors(), schema)}") from cause
 
 
 def build_server(
@@ -116,7 +145,7 @@ def build_server(
             if auth is not None:
                 await auth.verifier.aclose()
 
-    server: MCPServer[AppState] = MCPServer(
+    server = IntervalsServer(
         "intervals-mcp",
         version=__version__,
         instructions=INSTRUCTIONS,
@@ -132,6 +161,12 @@ def build_server(
 
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+HTTP_PATH = "/mcp"  # the streamable HTTP endpoint
+
+
+def url_host(host: str) -> str:
+    """A host as a URL names it: an IPv6 address in brackets."""
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
 def http_security(host: str, port: int, public: Sequence[str] = ()) -> TransportSecuritySettings:
@@ -139,7 +174,7 @@ def http_security(host: str, port: int, public: Sequence[str] = ()) -> Transport
     machine's loopback (or the address we were told to bind) on our port, or a `public` name a
     reverse proxy forwards (INTERVALS_MCP_ALLOWED_HOSTS, as `name` or `name:port`), and only
     pages from those origins, reach the server; a web page on evil.example gets 421/403."""
-    bound = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    bound = url_host(host)
     names = list(dict.fromkeys([*LOOPBACK_NAMES, bound]))
     hosts = [f"{name}:{port}" for name in names] + (names if port == 80 else [])
     origins = [f"http://{h}" for h in hosts]
@@ -172,6 +207,12 @@ def serve(
 
         server = build_server(settings, own_process=True, auth=http_auth(settings, host))
         security = http_security(host, port, settings.allowed_hosts)
+        print(
+            f"intervals-mcp: serving MCP over streamable HTTP at http://{url_host(host)}:{port}{HTTP_PATH} "
+            "(Ctrl-C stops it).",
+            file=sys.stderr,
+            flush=True,
+        )
         run_http(server, host, port, security, stateless=stateless, log_level=settings.log_level)
     else:
         raise ValueError(f"transport {transport!r} is not supported: use stdio or streamable-http.")
@@ -191,6 +232,8 @@ def run_http(
     import anyio
     import uvicorn
 
-    app = server.streamable_http_app(stateless_http=stateless, transport_security=security, host=host)
+    app = server.streamable_http_app(
+        streamable_http_path=HTTP_PATH, stateless_http=stateless, transport_security=security, host=host
+    )
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level.lower(), log_config=None)
     anyio.run(uvicorn.Server(config).serve)

@@ -104,7 +104,7 @@ def athlete_tool(
         async def run(ctx: Ctx, args: dict[str, Any]) -> CallToolResult:
             st = state_of(ctx)
             asked, refresh = args.pop("athlete_id", None), args.pop("refresh")
-            with tool_errors(f"No {noun}", st.athlete_id, asked):
+            async with tool_errors(f"No {noun}", st.athlete_id, asked, state=st):
                 began = st.now()
                 services = await st.services()
                 whose = key_owner_for(name, services) if for_key else athlete_for(st, services, asked)

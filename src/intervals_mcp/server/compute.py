@@ -161,7 +161,7 @@ def compute_tool(
             st = state_of(ctx)
             asked, refresh = args.pop("athlete_id"), args.pop("refresh", False)
             start, end = args.pop("start_date", None), args.pop("end_date", None)
-            with tool_errors("Nothing for this range", st.athlete_id, asked):
+            async with tool_errors("Nothing for this range", st.athlete_id, asked, state=st):
                 services = await st.services()
                 athlete = await athlete_for(st, services, asked)
                 now = st.now()

@@ -7,12 +7,13 @@ tool"), so the templates run each call inside `tool_errors`, which turns our err
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from types import TracebackType
+from typing import TYPE_CHECKING
 
 from mcp.server.mcpserver.exceptions import ToolError
 
 from intervals_mcp.errors import (
+    AccessDeniedError,
     AuthenticationError,
     ConfigError,
     InputError,
@@ -22,37 +23,74 @@ from intervals_mcp.errors import (
     UpstreamError,
 )
 
-# A 403 for the configured athlete means a wrong key or a wrong ATHLETE_ID (Intervals.icu
-# answers both with "Access denied"), so the sentence names both.
+if TYPE_CHECKING:
+    from intervals_mcp.server.app import AppState
+
+# Intervals.icu answers a wrong key and a wrong ATHLETE_ID alike ("Access denied"), so the
+# sentence names both; an athlete the key may not see is told apart by `Services.rejection`.
 KEY_REJECTED = (
     "Intervals.icu rejected the API key: check API_KEY and ATHLETE_ID in the server's environment "
     "(both are at intervals.icu, Settings, Developer Settings) and restart the server."
 )
 
 
-def rejected(asked: str | None, configured: str, status: int | None) -> str:
-    """What to say when Intervals.icu answers 401/403: for another athlete than the configured
-    one (a coach asking about an athlete), the key may be fine but not allowed to see them."""
-    athlete = (asked or "").strip()
-    if athlete and athlete != configured and status in (401, 403):
-        return (
-            f"Intervals.icu refused access to athlete {athlete} with this API key: the key's owner "
-            "must be that athlete or their coach, so check the athlete id."
-        )
-    return KEY_REJECTED
+def rejected(exc: AuthenticationError) -> str:
+    """What to say when Intervals.icu answers 401/403: about the athlete when the key was seen to
+    work for the configured one (AccessDeniedError), else about the key."""
+    return str(exc) if isinstance(exc, AccessDeniedError) else KEY_REJECTED
 
 
-@contextmanager
-def tool_errors(nothing_cached: str, configured: str, asked: str | None) -> Iterator[None]:
+async def told_apart(state: AppState | None, asked: str, exc: AuthenticationError) -> AuthenticationError:
+    """A rejected key while asking about `asked`: a wrong key told apart from a key that may not
+    see that athlete (one probe, `Services.rejection`), when the services are open."""
+    services = state.opened if state is not None else None
+    return exc if services is None else await services.rejection(asked, exc)
+
+
+class tool_errors:
     """Map our error tree onto ToolError sentences; `nothing_cached` starts the sentence when
-    upstream failed and the cache had nothing to answer with ("No activity for this range")."""
-    try:
-        yield
-    except ToolError:
-        raise
-    except (InputError, ConfigError, StorageError, NotFoundError, InvalidRequestError) as exc:
-        raise ToolError(str(exc)) from None
-    except AuthenticationError as exc:
-        raise ToolError(rejected(asked, configured, exc.status)) from None
-    except UpstreamError as exc:
-        raise ToolError(f"{nothing_cached} is in the cache to answer from: {exc}") from None
+    upstream failed and the cache had nothing to answer with ("No activity for this range").
+
+    `with tool_errors(...)` maps; `async with tool_errors(..., state=st)` first tells a wrong
+    key from a key that may not see the athlete asked about (one probe, `Services.rejection`).
+    """
+
+    def __init__(
+        self, nothing_cached: str, configured: str, asked: str | None, *, state: AppState | None = None
+    ) -> None:
+        self.nothing_cached = nothing_cached
+        self.configured = configured
+        self.asked = asked
+        self.state = state
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if exc is not None:
+            self._say(exc)
+
+    async def __aenter__(self) -> None:
+        return None
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if exc is None:
+            return
+        if isinstance(exc, AuthenticationError):
+            exc = await told_apart(self.state, self.asked or self.configured, exc)
+        self._say(exc)
+
+    def _say(self, exc: BaseException) -> None:
+        """Raise the ToolError that says `exc` (return: not ours to say, it propagates)."""
+        if isinstance(exc, ToolError):
+            return
+        if isinstance(exc, InputError | ConfigError | StorageError | NotFoundError | InvalidRequestError):
+            raise ToolError(str(exc)) from None
+        if isinstance(exc, AuthenticationError):
+            raise ToolError(rejected(exc)) from None
+        if isinstance(exc, UpstreamError):
+            raise ToolError(f"{self.nothing_cached} is in the cache to answer from: {exc}") from None

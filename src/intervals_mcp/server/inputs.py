@@ -14,7 +14,7 @@ from intervals_mcp.errors import InputError
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_RANGE_DAYS = 3 * 365 + 1
-"""Longest range one call fetches; longer asks are cut to the newest part with a note."""
+"""Longest range one call fetches; longer asks are cut to the part nearest today, with a note."""
 MAX_EVENT_ID = 2**63 - 1  # SQLite's INTEGER: anything larger cannot name a stored event
 MAX_ID_CHARS = 64  # activity and athlete ids are short; longer text is not an id
 
@@ -68,8 +68,9 @@ def resolve_range(
 ) -> DateRange:
     """The inclusive range asked for, with defaults in days relative to `today`.
 
-    Nothing given: today+default_start .. today+default_end. Only one end given: the other is
-    placed the default span away (and a lone start after the default end keeps the span).
+    Nothing given: today+default_start .. today+default_end. Only one end given: the other end
+    is the default range's (a lone end_date of the calendar runs from today), or the default
+    span away when that would reverse the range.
     """
     start = parse_day(start_value, "start_date")
     end = parse_day(end_value, "end_date")
@@ -82,19 +83,40 @@ def resolve_range(
         if start > end:
             end = _shift(start, span)
     elif start is None:
-        start = _shift(end, -span)
+        start = today + timedelta(days=default_start)
+        if start > end:
+            start = _shift(end, -span)
     if start > end:
         raise InputError(f"start_date {start} is after end_date {end}: give the earlier date as start_date.")
-    days = (end - start).days + 1
-    if days > max_days:
-        capped = end - timedelta(days=max_days - 1)
-        return DateRange(
-            capped,
-            end,
-            f"Range capped to {max_days} days ({capped} to {end}); ask for {start} to "
-            f"{capped - timedelta(days=1)} in a separate call.",
-        )
+    if (end - start).days + 1 > max_days:
+        return capped(start, end, today, max_days, ahead=default_start >= 0 and default_end > 0)
     return DateRange(start, end)
+
+
+def _clamp(day: date, low: date, high: date) -> date:
+    return max(low, min(day, high))
+
+
+def capped(start: date, end: date, today: date, max_days: int, *, ahead: bool) -> DateRange:
+    """The `max_days` of [start, end] nearest today, with the note saying so: for a range tool
+    looking back (activities, wellness) the part ending nearest today, for one looking ahead
+    (the calendar) the part starting nearest today."""
+    span = timedelta(days=max_days - 1)
+    if ahead:
+        first = _clamp(today, start, _shift(end, -span))
+        last = _shift(first, span)
+    else:
+        last = _clamp(today, _shift(start, span), end)
+        first = _shift(last, -span)
+    left = [f"{start} to {first - timedelta(days=1)}" if first > start else "",
+            f"{last + timedelta(days=1)} to {end}" if last < end else ""]
+    rest = " and ".join(part for part in left if part)
+    return DateRange(
+        first,
+        last,
+        f"Range capped to {max_days} days, the part nearest today ({first} to {last}); ask for "
+        f"{rest} in {'separate calls' if ' and ' in rest else 'a separate call'}.",
+    )
 
 
 def parse_event_id(value: str | int) -> int:

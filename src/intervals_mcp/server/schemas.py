@@ -60,6 +60,11 @@ class Provenance(BaseModel):
         default=None, description="Why a refresh failed while the cache answered; null if none."
     )
     complete: bool = Field(default=True, description="False when some days of the range were never fetched.")
+    skipped: OptStr = Field(
+        default=None,
+        description="Records Intervals.icu sent that the cache could not store (no id or date), and why; "
+        "null if none.",
+    )
 
 
 class ActivitySummary(BaseModel):

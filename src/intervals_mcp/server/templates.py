@@ -89,7 +89,8 @@ def range_tool(
             st = state_of(ctx)
             asked, refresh = args.pop("athlete_id"), args.pop("refresh")
             start, end = args.pop("start_date"), args.pop("end_date")
-            with tool_errors(f"No {SPECS[resource].plural} for this range", st.athlete_id, asked):
+            nothing = f"No {SPECS[resource].noun} for this range"
+            async with tool_errors(nothing, st.athlete_id, asked, state=st):
                 services = await st.services()
                 athlete = await athlete_for(st, services, asked)
                 rng = resolve_range(
@@ -236,7 +237,7 @@ def record_tool(
         async def run(ctx: Ctx, args: dict[str, Any]) -> CallToolResult:
             st = state_of(ctx)
             asked, refresh, given = args.pop("athlete_id"), args.pop("refresh"), args.pop(kind.id_param)
-            with tool_errors(f"Nothing about {kind.noun} {given}", st.athlete_id, asked):
+            async with tool_errors(f"Nothing about {kind.noun} {given}", st.athlete_id, asked, state=st):
                 services = await st.services()
                 athlete = await athlete_for(st, services, asked)
                 rid = kind.parse(given)

@@ -21,7 +21,7 @@ from intervals_mcp.server.app import AppState
 from intervals_mcp.server.auth import current_scope
 from intervals_mcp.server.inputs import resolve_athlete
 from intervals_mcp.server.schemas import Provenance
-from intervals_mcp.sync.reports import Freshness
+from intervals_mcp.sync.reports import Freshness, skipped_sentence
 
 if TYPE_CHECKING:
     from intervals_mcp.db.reader import CacheReader
@@ -121,11 +121,13 @@ def provenance(freshness: list[Freshness]) -> Provenance:
     """One provenance for what one answer read (several ranges for a compute tool)."""
     errors = [f.error for f in freshness if f.error is not None]
     moments = [f.as_of for f in freshness if f.as_of is not None]
+    skipped = [s for f in freshness for s in f.skipped]
     return Provenance(
         source="upstream" if any(not f.from_cache_only for f in freshness) else "cache",
         as_of=min(moments).isoformat() if moments else None,
         refresh_error=str(errors[0]) if errors else None,
         complete=all(f.complete for f in freshness),
+        skipped=skipped_sentence(skipped) if skipped else None,
     )
 
 

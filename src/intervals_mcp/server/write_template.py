@@ -20,8 +20,8 @@ does the rest, the same way for every write:
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
@@ -38,7 +38,7 @@ from intervals_mcp.errors import (
     UpstreamError,
     WriteOutcomeUnknownError,
 )
-from intervals_mcp.server.failures import rejected
+from intervals_mcp.server.failures import rejected, told_apart
 from intervals_mcp.server.toolspec import (
     AthleteId,
     Ctx,
@@ -53,6 +53,7 @@ from intervals_mcp.server.toolspec import (
 
 if TYPE_CHECKING:
     from intervals_mcp.config import WritesMode
+    from intervals_mcp.server.app import AppState
     from intervals_mcp.sync.athletes import Athlete
     from intervals_mcp.sync.writes import Writes
 
@@ -104,10 +105,13 @@ class WriteAnswer:
     result: BaseModel
 
 
-@contextmanager
-def write_errors(configured: str, asked: str | None) -> Iterator[None]:
+@asynccontextmanager
+async def write_errors(
+    configured: str, asked: str | None, state: AppState | None = None
+) -> AsyncIterator[None]:
     """Every expected failure of a write as one sentence; upstream ones say nothing was written,
-    or (after a lost answer) that it may have been and that repeating the call is safe."""
+    or (after a lost answer) that it may have been and that repeating the call is safe. A
+    rejected key is told apart from a key that may not write for that athlete (`told_apart`)."""
     try:
         yield
     except ToolError:
@@ -117,7 +121,8 @@ def write_errors(configured: str, asked: str | None) -> Iterator[None]:
     except (InputError, ConfigError, StorageError) as exc:
         raise ToolError(str(exc)) from None
     except AuthenticationError as exc:
-        raise ToolError(f"{NOT_WRITTEN}: {rejected(asked, configured, exc.status)}") from None
+        said = rejected(await told_apart(state, asked or configured, exc))
+        raise ToolError(f"{NOT_WRITTEN}: {said}") from None
     except UpstreamError as exc:
         raise ToolError(f"{NOT_WRITTEN}: {exc}") from None
 
@@ -144,7 +149,7 @@ def write_tool(
         async def run(ctx: Ctx, args: dict[str, Any]) -> CallToolResult:
             st = state_of(ctx)
             asked, dry_run = args.pop("athlete_id"), args.pop("dry_run")
-            with write_errors(st.athlete_id, asked):
+            async with write_errors(st.athlete_id, asked, st):
                 services = await st.services()
                 athlete = await athlete_for(st, services, asked)
                 view = WriteView(

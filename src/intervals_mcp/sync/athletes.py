@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from intervals_mcp.db import queries, writes
 from intervals_mcp.db.columns import JSONDict
-from intervals_mcp.errors import AuthenticationError, InvalidResponseError, UpstreamError
+from intervals_mcp.errors import STOPS_A_SYNC, AuthenticationError, InvalidResponseError, UpstreamError
 
 if TYPE_CHECKING:
     from intervals_mcp.api.client import IntervalsClient
@@ -87,8 +87,13 @@ class Athletes:
         retry_at = self._retry_at.get(given)
         return retry_at is not None and self._clock() < retry_at
 
-    async def resolve(self, given: str, client: IntervalsClient, *, refresh: bool = False) -> Athlete:
-        """The athlete `given` names ("0" or "i123"), fetched when not cached or a day old."""
+    async def resolve(
+        self, given: str, client: IntervalsClient, *, refresh: bool = False, fail_fast: bool = False
+    ) -> Athlete:
+        """The athlete `given` names ("0" or "i123"), fetched when not cached or a day old.
+
+        fail_fast (a sync): a failure every request would meet (`STOPS_A_SYNC`) is raised
+        instead of answering with the cached or assumed athlete."""
         known = self._known.get(given)
         if known is not None and not refresh and (self._fresh(known) or self._waiting(given)):
             return known
@@ -104,7 +109,7 @@ class Athletes:
         except AuthenticationError:
             raise
         except UpstreamError as exc:
-            if cached is None and given == KEY_OWNER:
+            if (cached is None and given == KEY_OWNER) or (fail_fast and isinstance(exc, STOPS_A_SYNC)):
                 raise
             using = "the cached one" if cached else "this machine's time zone"
             log.warning("Could not fetch athlete %s, using %s: %s", given, using, exc)

@@ -12,7 +12,7 @@ from datetime import date
 from intervals_mcp.db import queries
 from intervals_mcp.db.queries import Record
 from intervals_mcp.db.resources import spec_of
-from intervals_mcp.errors import AuthenticationError, UpstreamError
+from intervals_mcp.errors import STOPS_A_SYNC, UpstreamError
 from intervals_mcp.sync.athletes import Athlete
 from intervals_mcp.sync.records import Records
 from intervals_mcp.sync.reports import Progress, ProgressEvent, ResourceReport, SyncReport
@@ -41,8 +41,9 @@ async def sync_history(
     Events run on to `events_until` when that is later than `end`: the calendar's planned
     workouts and races lie ahead of today. Resources are synced one after another (so
     requests are counted per resource), the windows of each concurrently.
-    AuthenticationError stops the sync; other upstream errors are collected in the report
-    and the rest carries on.
+    A failure every request would meet (`STOPS_A_SYNC`: a rejected key, a wrong base URL,
+    nothing listening) stops the sync and is raised; other upstream errors are collected in
+    the report and the rest carries on.
     """
     sync = records.sync
     report = SyncReport(athlete_id=athlete.id, start=start, end=end)
@@ -80,6 +81,7 @@ async def _sync_resource(
             report.inserted += result.change.inserted
             report.updated += result.change.updated
             report.deleted += result.change.deleted
+            report.skipped.extend(result.change.skipped)
         else:
             report.failed += 1
             if result.error is not None:
@@ -116,7 +118,7 @@ async def _sync_intervals(
         async with semaphore:
             try:
                 await records.fetch_extra("intervals", athlete.id, activity, interactive=False)
-            except AuthenticationError:
+            except STOPS_A_SYNC:
                 raise
             except UpstreamError as exc:
                 error = exc

@@ -25,9 +25,10 @@ from intervals_mcp import __version__
 from intervals_mcp.api.client import IntervalsClient
 from intervals_mcp.api.retry import RetryPolicy
 from intervals_mcp.api.throttle import BURST, REQUESTS_PER_SECOND
-from intervals_mcp.config import Settings
+from intervals_mcp.config import Settings, normalize_athlete_id
 from intervals_mcp.db.engine import Database
 from intervals_mcp.db.reader import CacheReader
+from intervals_mcp.errors import AccessDeniedError, AuthenticationError, UpstreamError
 from intervals_mcp.sync.athletes import KEY_OWNER, Athlete, Athletes
 from intervals_mcp.sync.documents import Documents
 from intervals_mcp.sync.records import Records
@@ -85,6 +86,7 @@ class Services:
             await stack.enter_async_context(client)
             quick = client.with_policy(RetryPolicy(total_seconds=settings.tool_retry_seconds))
             sync = SyncService(db, reader, client, settings, quick=quick, clock=clock)
+            stack.push_async_callback(sync.aclose)  # first at close: before the client and the db
             log.info("intervals-mcp %s serving athlete %s from %s", __version__, athlete_id, db.describe())
             records, athletes, documents = Records(sync), Athletes(db, reader, clock), Documents(sync)
             writes = Writes(sync, records, athletes, documents)
@@ -92,9 +94,32 @@ class Services:
         raise AssertionError("unreachable")  # pragma: no cover - the with block returns or raises
 
     async def athlete(self, given: str | None = None, *, interactive: bool = True) -> Athlete:
-        """The athlete `given` names (default: the configured one), resolved (see athletes.py)."""
+        """The athlete `given` names (default: the configured one), resolved (see athletes.py);
+        not `interactive` (a sync), a failure every request would meet is raised at once."""
         _, configured = self.settings.require_credentials()
-        return await self.athletes.resolve(given or configured, self.sync.client_for(interactive))
+        return await self.athletes.resolve(
+            given or configured, self.sync.client_for(interactive), fail_fast=not interactive
+        )
+
+    async def rejection(self, asked: str | None, exc: AuthenticationError) -> AuthenticationError:
+        """What a rejected key asking about `asked` means. Intervals.icu answers a wrong key and an
+        athlete the key may not see alike (403), so for another athlete than the configured one
+        the key is tried once on the configured athlete: rejected there too, the key is wrong
+        (`exc` as it is); accepted, the key may not see `asked` (AccessDeniedError)."""
+        _, configured = self.settings.require_credentials()
+        athlete = normalize_athlete_id(asked or "")
+        if isinstance(exc, AccessDeniedError) or not athlete or athlete in (configured, KEY_OWNER):
+            return exc
+        try:
+            await self.sync.quick.get_athlete(configured)
+        except AuthenticationError:
+            return exc
+        except UpstreamError:
+            return exc  # cannot tell: the sentence about the key covers both
+        return AccessDeniedError(
+            f"Intervals.icu refused access to athlete {athlete} with this API key, which works for "
+            f"{configured}: the key's owner must be that athlete or their coach, so check the athlete id."
+        )
 
     async def key_owner(self, *, interactive: bool = True) -> Athlete:
         """The API key's owner (what `0` names): whose the athletes a key follows are."""

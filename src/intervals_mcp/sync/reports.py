@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
 from intervals_mcp.errors import UpstreamError
+from intervals_mcp.words import plural
 
 
 @dataclass(frozen=True)
@@ -21,10 +22,22 @@ class Freshness:
     as_of: datetime | None  # oldest fetched_at (UTC) over what was answered; None if nothing cached
     error: UpstreamError | None = None  # why a refresh failed while the cache answered
     complete: bool = True  # every day of the range is covered in the cache
+    skipped: tuple[str, ...] = ()  # why each record upstream sent could not be stored (no id, no date)
 
     @property
     def from_cache_only(self) -> bool:
         return self.fetched_windows == 0
+
+
+def skipped_sentence(skipped: Sequence[str]) -> str:
+    """What was left out of stored windows, as one clause: 'Intervals.icu sent 2 records the
+    cache cannot place (…), so they were skipped and the rest stored'."""
+    more = "; ..." if len(set(skipped)) > 1 else ""
+    were = "it was" if len(skipped) == 1 else "they were"
+    return (
+        f"Intervals.icu sent {plural(len(skipped), 'record')} the cache cannot place ({skipped[0]}{more}), "
+        f"so {were} skipped and the rest stored"
+    )
 
 
 ProgressKind = Literal["planned", "window_done", "window_failed"]
@@ -62,6 +75,7 @@ class ResourceReport:
     requests: int = 0  # requests on the wire, retries included
     seconds: float = 0.0
     errors: list[UpstreamError] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # records that could not be stored, and why
 
 
 @dataclass
@@ -80,6 +94,10 @@ class SyncReport:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def skipped(self) -> list[str]:
+        return [s for r in self.resources.values() for s in r.skipped]
 
     @property
     def requests(self) -> int:

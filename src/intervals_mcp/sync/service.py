@@ -26,11 +26,12 @@ from intervals_mcp.db.engine import Database
 from intervals_mcp.db.reader import CacheReader
 from intervals_mcp.db.resources import SPECS, Resource
 from intervals_mcp.db.writes import WindowChange
-from intervals_mcp.errors import AuthenticationError, InvalidResponseError, UpstreamError
+from intervals_mcp.errors import STOPS_A_SYNC, AuthenticationError, InvalidResponseError, UpstreamError
 from intervals_mcp.sync.athletes import Athlete
 from intervals_mcp.sync.memo import GenerationMemo
 from intervals_mcp.sync.reports import Freshness, Progress, ProgressEvent
 from intervals_mcp.sync.windows import FreshnessPolicy, Window, newest_days, plan_windows
+from intervals_mcp.words import plural
 
 log = logging.getLogger(__name__)
 
@@ -151,9 +152,14 @@ class SyncService:
                 finished += 1
                 progress(window_event(result, resource, len(windows), finished))
 
-        results = await self.fetch_windows(
-            self.client_for(interactive), resource, athlete.id, windows, on_done=on_done
-        )
+        try:
+            results = await self.fetch_windows(
+                self.client_for(interactive), resource, athlete.id, windows, on_done=on_done
+            )
+        except AuthenticationError:
+            raise
+        except STOPS_A_SYNC as exc:  # the other windows were stopped: the cache answers, if it can
+            results = [WindowResult(windows[0], 0, None, exc)]
         error = next((r.error for r in results if r.error is not None), None)
         if windows:
             covered = await self.coverage(athlete.id, resource, start, end)
@@ -169,6 +175,7 @@ class SyncService:
             as_of=min(covered.values()) if covered else None,
             error=error,
             complete=all(d in covered for d in each_day(start, end)),
+            skipped=tuple(s for r in results if r.change is not None for s in r.change.skipped),
         )
 
     async def fetch_windows(
@@ -179,7 +186,9 @@ class SyncService:
         windows: Sequence[Window],
         on_done: Callable[[WindowResult], None] | None = None,
     ) -> list[WindowResult]:
-        """Fetch and store windows concurrently; an AuthenticationError stops them all."""
+        """Fetch and store windows concurrently; a failure that every window would meet
+        (`STOPS_A_SYNC`: a rejected key, a wrong base URL, nothing listening) stops them all
+        and is raised."""
         if not windows:
             return []
         semaphore = asyncio.Semaphore(self._concurrency)
@@ -189,7 +198,7 @@ class SyncService:
                 try:
                     rows, change = await self._shared_window(client, resource, athlete_id, window)
                     result = WindowResult(window, rows, change, None)
-                except AuthenticationError:
+                except STOPS_A_SYNC:
                     raise
                 except UpstreamError as exc:
                     result = WindowResult(window, 0, None, exc)
@@ -212,6 +221,15 @@ class SyncService:
         # Shielded: one caller giving up (a cancelled tool call) must not cancel the others'.
         return await asyncio.shield(running)
 
+    async def aclose(self) -> None:
+        """Stop the window fetches still running and wait for them to end: an interrupted sync
+        leaves its shielded fetches behind, and none may write through an engine being closed
+        or outlive the event loop (a window's write is one transaction: it commits or not)."""
+        running = [task for task in self._inflight.values() if not task.done()]
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+
     def _settled(self, key: tuple[Resource, str, date, date], done: asyncio.Future[Any]) -> None:
         self._inflight.pop(key, None)
         if not done.cancelled():
@@ -228,10 +246,15 @@ class SyncService:
             change = await self.write(
                 lambda: writes.replace_window(self.db, resource, athlete_id, start, end, rows, fetched_at)
             )
-        except ValueError as exc:  # a record without id or date: a damaged response
+        except ValueError as exc:  # not one record with its id and date: a damaged response
             raise damaged_response(f"a list of {resource}", exc) from None
+        if change.skipped:
+            log.warning(
+                "Stored %s %s..%s without %s: %s",
+                resource, start, end, plural(len(change.skipped), "record"), "; ".join(change.skipped),
+            )
         log.debug("Stored %s %s..%s: %d rows (%s)", resource, start, end, len(rows), change)
-        return len(rows), change
+        return len(rows) - len(change.skipped), change
 
 
 # --- small pure helpers -----------------------------------------------------------------------

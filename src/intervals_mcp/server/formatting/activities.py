@@ -23,8 +23,10 @@ from intervals_mcp.server.formatting.core import (
     whole,
 )
 from intervals_mcp.server.schemas import ActivitySummary, activity_summary, interval_group_row, interval_row
+from intervals_mcp.words import plural
 
 MAX_LISTED_STUB_DATES = 10
+HINT_ALLOWANCE = 160  # the line saying what is not shown
 
 # --- activities ------------------------------------------------------------------------------
 
@@ -81,16 +83,21 @@ def format_activities(
     start: date,
     end: date,
     listed: Sequence[ActivitySummary],
-    total: int,
+    limit: int,
+    max_limit: int,
     stubs: Sequence[str],
     unnamed_skipped: int,
     note: str | None = None,
     budget: int = MAX_CHARS,
 ) -> Framed:
-    """The activity list: header line, optional notes, compact table, hints."""
-    head = (
-        f"Activities {start} to {end} (athlete {athlete_id}), newest first: showing {len(listed)} of {total}"
-    )
+    """The activity list: header line, optional notes, compact table, and one line saying what
+    is not shown and how to get it.
+
+    `listed` is every listable activity of the range, newest first; at most `limit` rows are
+    shown, fewer when the answer's size budget cuts the table. `Framed.shown` is what was shown.
+    """
+    total = len(listed)
+    head = f"Activities {start} to {end} (athlete {athlete_id}), newest first: showing {{}} of {total}"
     out = [head]
     if note:
         out.append(note)
@@ -98,27 +105,34 @@ def format_activities(
         out.append(strava)
     if unnamed_skipped:
         out.append(
-            f"{unnamed_skipped} unnamed activit{'y' if unnamed_skipped == 1 else 'ies'} skipped "
+            f"{plural(unnamed_skipped, 'unnamed activity', 'unnamed activities')} skipped "
             "(include_unnamed=true lists them)."
         )
     if not listed:
         out.append("No activities to list in this range.")
-        return Framed(head, "\n".join(out[1:]))
+        return Framed(head.format(0), "\n".join(out[1:]), shown=0)
+    wanted = listed[:limit]
 
-    def hint(kept: int) -> str:
+    def not_shown(kept: int) -> str:
         # The first row not shown decides: its day again (some of that day may repeat), so
         # nothing between the cut and the next call is skipped.
-        first_unshown = listed[kept].start_local if kept < len(listed) else None
+        first_unshown = listed[kept].start_local
         until = first_unshown[:10] if first_unshown else str(end)
-        return f"(output cut at {kept} rows: call again with end_date={until} for older ones)"
+        cut_by_size = kept < len(wanted)
+        why = "the answer's size limit" if cut_by_size else f"limit={limit}"
+        more = "" if cut_by_size or limit >= max_limit else f"raise limit (up to {max_limit}) or "
+        return (
+            f"{total - kept} older in range not shown ({why}): {more}call again with "
+            f"end_date={until} for older ones."
+        )
 
-    rows, kept = clip(table(listed, ACTIVITY_COLUMNS, keep=("id",)), budget_for(budget, *out), hint)
+    rows, kept = clip(
+        table(wanted, ACTIVITY_COLUMNS, keep=("id",)), budget_for(budget, *out) - HINT_ALLOWANCE, not_shown
+    )
     out.extend(rows)
-    if len(listed) < total:
-        out.append(f"{total - len(listed)} older in range not shown: raise limit or narrow the dates.")
-    if kept < len(listed):
-        out[0] = head = head.replace(f"showing {len(listed)} of", f"showing {kept} of", 1)
-    return Framed(head, "\n".join(out[1:]), shown=kept)
+    if kept == len(wanted) < total:
+        out.append(not_shown(kept))
+    return Framed(head.format(kept), "\n".join(out[1:]), shown=kept)
 
 
 # --- one activity ----------------------------------------------------------------------------
@@ -214,7 +228,8 @@ GROUP_COLUMNS: list[Column] = [
 def format_intervals(activity_id: str, dto: dict[str, Any], budget: int = MAX_CHARS) -> Framed:
     rows = [interval_row(i) for i in dto.get("icu_intervals") or [] if isinstance(i, dict)]
     groups = [interval_group_row(g) for g in dto.get("icu_groups") or [] if isinstance(g, dict)]
-    head = f"Intervals of activity {activity_id}: {len(rows)} intervals, {len(groups)} groups"
+    counts = f"{plural(len(rows), 'interval')}, {plural(len(groups), 'group')}"
+    head = f"Intervals of activity {activity_id}: {counts}"
     if not rows:
         return Framed(head, "Intervals.icu found no intervals in this activity.")
     body, _ = clip(

@@ -105,14 +105,22 @@ def cell(text: str) -> str:
 
 
 def provenance_text(prov: Provenance, now: datetime) -> str:
-    """'fresh from Intervals.icu' / 'cached at … UTC' / '…; could not refresh: <why>'.
+    """'fresh from Intervals.icu' / 'cached at … UTC' / '…; could not refresh: <why>', then what
+    upstream sent that could not be stored, if anything.
 
-    At most PROVENANCE_ALLOWANCE characters (a refresh error too long for it is cut with '…')."""
+    At most PROVENANCE_ALLOWANCE characters (a longer one is cut with '…')."""
+    said = _source_text(prov, now)
+    if prov.skipped:
+        said = f"{said}; {prov.skipped}"
+    said = said.rstrip(".")
+    return said if len(said) <= PROVENANCE_ALLOWANCE else said[: PROVENANCE_ALLOWANCE - 1] + "…"
+
+
+def _source_text(prov: Provenance, now: datetime) -> str:
     as_of = datetime.fromisoformat(prov.as_of) if prov.as_of else None
     gap = "" if prov.complete else " (some days in this range were never fetched)"
     if prov.refresh_error:
-        said = f"cached at {utc_minute(as_of)}{gap}; could not refresh: {prov.refresh_error}"
-        return said if len(said) <= PROVENANCE_ALLOWANCE else said[: PROVENANCE_ALLOWANCE - 1] + "…"
+        return f"cached at {utc_minute(as_of)}{gap}; could not refresh: {prov.refresh_error}"
     if prov.source == "upstream":
         if as_of is None or now - as_of <= FRESH_WITHIN:
             return "fresh from Intervals.icu"

@@ -46,7 +46,8 @@ def format_events(
 ) -> tuple[Framed, int]:
     """(text, events shown); events ascending by date, then the note on the range if any."""
     rows = [event_summary(e) for e in events]
-    head = f"Calendar events {start} to {end} (athlete {athlete_id}): {len(rows)}"
+    lead = f"Calendar events {start} to {end} (athlete {athlete_id}): "
+    head = f"{lead}{len(rows)}"
     after = [note] if note else []
     if not rows:
         return Framed(head, "\n".join(["No events in this range.", *after])), 0
@@ -57,6 +58,8 @@ def format_events(
 
     lines = table(rows, EVENT_COLUMNS, keep=("id", "date"))
     body, shown = clip(lines, budget_for(budget, head, *after), hint)
+    if shown < len(rows):  # the first line says the answer is cut
+        head = f"{lead}showing {shown} of {len(rows)}"
     return Framed(head, "\n".join([*body, *after])), shown
 
 

@@ -110,7 +110,8 @@ def format_wellness(
     budget: int = MAX_CHARS,
 ) -> tuple[Framed, int]:
     """(text, days shown). Days ascending; soreness..motivation are 1-4 where 1 is good."""
-    head = f"Wellness {start} to {end} (athlete {athlete_id}): {len(days)} days with data"
+    lead = f"Wellness {start} to {end} (athlete {athlete_id}): "
+    head = f"{lead}{len(days)} days with data"
     out = [head]
     if note:
         out.append(note)
@@ -136,4 +137,6 @@ def format_wellness(
 
     body, shown = clip(lines, budget_for(budget, *out), hint)
     out.extend(body)
+    if shown < len(days):  # the first line says the answer is cut
+        head = f"{lead}showing {shown} of {len(days)} days with data"
     return Framed(head, "\n".join(out[1:])), shown

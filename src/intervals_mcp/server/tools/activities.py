@@ -48,13 +48,14 @@ def get_activities(view: RangeView, limit: Limit = 10, include_unnamed: IncludeU
         athlete_id=view.athlete.id,
         start=view.start,
         end=view.end,
-        listed=listed[:limit],
-        total=len(listed),
+        listed=listed,
+        limit=limit,
+        max_limit=MAX_LIMIT,
         stubs=stubs,
         unnamed_skipped=unnamed,
         note=view.note,
     )
-    shown = min(limit, len(listed)) if text.shown is None else text.shown
+    shown = text.shown or 0
     return body(
         text,
         ActivitiesResult(
