@@ -23,22 +23,7 @@ from mcp.types import CallToolResult
 from pydantic import BaseModel
 
 from intervals_mcp.server.answers import Body
-from intervals_mcp.server.failures import tool_errors
-from intervals_mcp.server.toolspec import (
-    AthleteId,
-    Ctx,
-    Domain,
-    Refresh,
-    ToolSpec,
-    answer,
-    athlete_for,
-    key_owner_for,
-    memo_key,
-    own_parameters,
-    param,
-    state_of,
-    tool_function,
-)
+from intervals_mcp.server.toolspec import ATHLETE, REFRESH, Ctx, Domain, ToolSpec, call_scope, declare_tool
 from intervals_mcp.sync.reports import Freshness
 
 if TYPE_CHECKING:
@@ -94,30 +79,17 @@ def athlete_tool(
     athletes the API key follows)."""
 
     def declare(builder: Callable[..., Body]) -> ToolSpec:
-        name = builder.__name__
-        params = [
-            *own_parameters(builder),
-            *([] if for_key else [param("athlete_id", AthleteId, None)]),
-            param("refresh", Refresh, False),
-        ]
-
         async def run(ctx: Ctx, args: dict[str, Any]) -> CallToolResult:
-            st = state_of(ctx)
-            asked, refresh = args.pop("athlete_id", None), args.pop("refresh")
-            async with tool_errors(f"No {noun}", st.athlete_id, asked, state=st):
-                began = st.now()
-                services = await st.services()
-                whose = key_owner_for(name, services) if for_key else athlete_for(st, services, asked)
-                athlete = await whose
-                found = await fetch(Call(services, athlete, dict(args), refresh, began))
+            async with call_scope(builder.__name__, ctx, args, f"No {noun}", whole_roster=for_key) as call:
+                athlete = call.athlete
+                found = await fetch(Call(call.services, athlete, dict(args), call.refresh, call.began))
 
                 async def build() -> tuple[Hashable | None, Body]:
                     return found.digest, builder(AthleteView(athlete, found.payload), **args)
 
-                key = memo_key(name, athlete.id, own=args)
-                return await answer(st, key, found.digest, build, found.freshness)
+                return await call.answer((), found.digest, build, found.freshness)
 
-        fn = tool_function(name, builder.__doc__, params, result, run)
-        return ToolSpec(name, domain, "athlete", fn, fn.__doc__ or "", result)
+        after = (REFRESH,) if for_key else (ATHLETE, REFRESH)
+        return declare_tool(builder, "athlete", domain, result, run, after=after)
 
     return declare

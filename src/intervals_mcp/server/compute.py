@@ -26,25 +26,18 @@ from pydantic import BaseModel
 from intervals_mcp.analysis.cache import gaps, sync_command
 from intervals_mcp.analysis.periods import Period
 from intervals_mcp.server.answers import Body
-from intervals_mcp.server.failures import tool_errors
 from intervals_mcp.server.inputs import MAX_RANGE_DAYS, DateRange, resolve_athlete, resolve_range
 from intervals_mcp.server.progress import progress_notes
 from intervals_mcp.server.toolspec import (
-    AthleteId,
+    ATHLETE,
+    DATES,
+    REFRESH,
     ComputeView,
     Ctx,
     Domain,
-    EndDate,
-    Refresh,
-    StartDate,
     ToolSpec,
-    answer,
-    athlete_for,
-    memo_key,
-    own_parameters,
-    param,
-    state_of,
-    tool_function,
+    call_scope,
+    declare_tool,
 )
 from intervals_mcp.sync.windows import is_stale as stale
 
@@ -148,25 +141,12 @@ def compute_tool(
     ranged = default_days is not None
 
     def declare(builder: Callable[..., Awaitable[Body]]) -> ToolSpec:
-        name = builder.__name__
-        dates = [param("start_date", StartDate, None), param("end_date", EndDate, None)] if ranged else []
-        params = [
-            *dates,
-            *own_parameters(builder),
-            param("athlete_id", AthleteId, None),
-            *([param("refresh", Refresh, False)] if ranged else []),
-        ]
-
         async def run(ctx: Ctx, args: dict[str, Any]) -> CallToolResult:
-            st = state_of(ctx)
-            asked, refresh = args.pop("athlete_id"), args.pop("refresh", False)
             start, end = args.pop("start_date", None), args.pop("end_date", None)
-            async with tool_errors("Nothing for this range", st.athlete_id, asked, state=st):
-                services = await st.services()
-                athlete = await athlete_for(st, services, asked)
-                now = st.now()
+            async with call_scope(builder.__name__, ctx, args, "Nothing for this range") as call:
+                st, services, athlete, now = call.st, call.services, call.athlete, call.began
                 today = athlete.today(now)
-                own = asked is None or resolve_athlete(asked, st.athlete_id) == st.athlete_id
+                own = call.asked is None or resolve_athlete(call.asked, st.athlete_id) == st.athlete_id
                 rng = DateRange(today, today)
                 if default_days is not None:
                     rng = await _resolve(services, athlete, start, end, today, default_days, from_cached)
@@ -181,7 +161,7 @@ def compute_tool(
                     freshness: list[Freshness] = [
                         await services.sync.ensure_fresh(
                             r, athlete, first, last,
-                            refresh=refresh, max_days=FETCH_CAP_DAYS, progress=progress,
+                            refresh=call.refresh, max_days=FETCH_CAP_DAYS, progress=progress,
                         )
                         for r, (first, last) in spans.items()
                     ]
@@ -201,11 +181,10 @@ def compute_tool(
                     generation = await services.reader.generation() if memo else None
                     return generation, await builder(view, **args)
 
-                key = memo_key(name, athlete.id, rng, today, own, own=args)
                 digest = await services.reader.generation() if memo else None
-                return await answer(st, key, digest, build, freshness)
+                return await call.answer((rng, today, own), digest, build, freshness)
 
-        fn = tool_function(name, builder.__doc__, params, result, run)
-        return ToolSpec(name, domain, "compute", fn, fn.__doc__ or "", result, meta=meta)
+        before, after = (DATES, (ATHLETE, REFRESH)) if ranged else ((), (ATHLETE,))
+        return declare_tool(builder, "compute", domain, result, run, before=before, after=after, meta=meta)
 
     return declare

@@ -1,12 +1,15 @@
 """Every expected failure of a tool call as one sentence the model can act on.
 
 The SDK shows the model only a `ToolError`'s message (anything else becomes "Error executing
-tool"), so the templates run each call inside `tool_errors`, which turns our error tree into
-`ToolError`s. None of the sentences ever holds the API key.
+tool"), so the templates run each call inside `tool_errors` (a read) or `write_errors` (a
+write), which turn our error tree into `ToolError`s. None of the sentences ever holds the API
+key.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -21,10 +24,13 @@ from intervals_mcp.errors import (
     NotFoundError,
     StorageError,
     UpstreamError,
+    WriteOutcomeUnknownError,
 )
 
 if TYPE_CHECKING:
     from intervals_mcp.server.app import AppState
+
+NOT_WRITTEN = "Nothing was written"
 
 # Intervals.icu answers a wrong key and a wrong ATHLETE_ID alike ("Access denied"), so the
 # sentence names both; an athlete the key may not see is told apart by `Services.rejection`.
@@ -94,3 +100,25 @@ class tool_errors:
             raise ToolError(rejected(exc)) from None
         if isinstance(exc, UpstreamError):
             raise ToolError(f"{self.nothing_cached} is in the cache to answer from: {exc}") from None
+
+
+@asynccontextmanager
+async def write_errors(
+    configured: str, asked: str | None, state: AppState | None = None
+) -> AsyncIterator[None]:
+    """Every expected failure of a write as one sentence; upstream ones say nothing was written,
+    or (after a lost answer) that it may have been and that repeating the call is safe. A
+    rejected key is told apart from a key that may not write for that athlete (`told_apart`)."""
+    try:
+        yield
+    except ToolError:
+        raise
+    except WriteOutcomeUnknownError as exc:
+        raise ToolError(str(exc)) from None
+    except (InputError, ConfigError, StorageError) as exc:
+        raise ToolError(str(exc)) from None
+    except AuthenticationError as exc:
+        said = rejected(await told_apart(state, asked or configured, exc))
+        raise ToolError(f"{NOT_WRITTEN}: {said}") from None
+    except UpstreamError as exc:
+        raise ToolError(f"{NOT_WRITTEN}: {exc}") from None

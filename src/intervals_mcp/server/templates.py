@@ -19,7 +19,7 @@ The decorator returns a `ToolSpec`; the registry (`tools/__init__.py`) registers
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from mcp.server.mcpserver.exceptions import ToolError
@@ -29,28 +29,20 @@ from pydantic import BaseModel
 from intervals_mcp.server import formatting as fmt
 from intervals_mcp.server.answers import Body
 from intervals_mcp.server.compute import compute_tool
-from intervals_mcp.server.failures import tool_errors
 from intervals_mcp.server.inputs import check_activity_id, parse_event_id, resolve_range
 from intervals_mcp.server.progress import progress_notes
 from intervals_mcp.server.toolspec import (
+    DATES,
     ActivityId,
-    AthleteId,
     Ctx,
     Domain,
-    EndDate,
     EventId,
     RangeView,
     RecordView,
-    Refresh,
-    StartDate,
     ToolSpec,
-    answer,
-    athlete_for,
-    memo_key,
-    own_parameters,
+    call_scope,
+    declare_tool,
     param,
-    state_of,
-    tool_function,
 )
 from intervals_mcp.sync.reports import Freshness
 
@@ -73,38 +65,25 @@ def range_tool(
     relative to the athlete's today)."""
 
     def declare(builder: Callable[..., Body]) -> ToolSpec:
-        name = builder.__name__
-        params = [
-            param("start_date", StartDate, None),
-            param("end_date", EndDate, None),
-            *own_parameters(builder),
-            param("athlete_id", AthleteId, None),
-            param("refresh", Refresh, False),
-        ]
-
         async def run(ctx: Ctx, args: dict[str, Any]) -> CallToolResult:
             from intervals_mcp.db import queries
             from intervals_mcp.db.resources import SPECS
 
-            st = state_of(ctx)
-            asked, refresh = args.pop("athlete_id"), args.pop("refresh")
             start, end = args.pop("start_date"), args.pop("end_date")
             nothing = f"No {SPECS[resource].noun} for this range"
-            async with tool_errors(nothing, st.athlete_id, asked, state=st):
-                services = await st.services()
-                athlete = await athlete_for(st, services, asked)
+            async with call_scope(builder.__name__, ctx, args, nothing) as call:
+                athlete, reader = call.athlete, call.services.reader
                 rng = resolve_range(
                     start,
                     end,
-                    today=athlete.today(st.now()),
+                    today=athlete.today(call.began),
                     default_start=default_days[0],
                     default_end=default_days[1],
                 )
                 async with progress_notes(ctx) as progress:
-                    fr = await services.sync.ensure_fresh(
-                        resource, athlete, rng.start, rng.end, refresh=refresh, progress=progress
+                    fr = await call.services.sync.ensure_fresh(
+                        resource, athlete, rng.start, rng.end, refresh=call.refresh, progress=progress
                     )
-                reader = services.reader
 
                 async def build() -> tuple[Hashable, Body]:
                     digests, payloads = await queries.payloads(
@@ -114,17 +93,20 @@ def range_tool(
                         RangeView(athlete, rng.start, rng.end, rng.note, payloads), **args
                     )
 
-                key = memo_key(name, athlete.id, rng, own=args)
                 digests = await queries.digests(reader, resource, athlete.id, rng.start, rng.end)
-                return await answer(st, key, digests, build, [fr])
+                return await call.answer((rng,), digests, build, [fr])
 
-        fn = tool_function(name, builder.__doc__, params, result, run)
-        return ToolSpec(name, domain, "range", fn, fn.__doc__ or "", result)
+        return declare_tool(builder, "range", domain, result, run, before=DATES)
 
     return declare
 
 
 # --- read one record ----------------------------------------------------------------------------
+
+
+Parse = Callable[[Any], str | int]
+Ensure = Callable[["Services", "Athlete", Any, bool], Awaitable[tuple[Any, Freshness]]]
+Read = Callable[["Services", str, Any], Awaitable[tuple[str, dict[str, Any]] | None]]
 
 
 @dataclass(frozen=True)
@@ -134,22 +116,22 @@ class RecordKind:
     noun: str
     id_param: str
     id_annotation: Any
-    parse: Callable[[Any], str | int]
+    parse: Parse
     listed_by: str
-    ensure: Callable[[Services, Athlete, Any, bool], Awaitable[tuple[Any, Freshness]]]
-    read: Callable[[Services, str, Any], Awaitable[tuple[str, dict[str, Any]] | None]]
+    ensure: Ensure
+    read: Read
 
 
-async def _read_record(
-    resource: Resource, services: Services, athlete_id: str, rid: Any
-) -> tuple[str, dict[str, Any]] | None:
-    from intervals_mcp.db import queries
+def _read_record(resource: Resource) -> Read:
+    """A RecordKind's read of one record of `resource`: (its digest, its payload)."""
 
-    found = await queries.record(services.reader, resource, athlete_id, rid)
-    return None if found is None else (found.digest, found.payload)
+    async def read(services: Services, athlete_id: str, rid: Any) -> tuple[str, dict[str, Any]] | None:
+        from intervals_mcp.db import queries
 
+        found = await queries.record(services.reader, resource, athlete_id, rid)
+        return None if found is None else (found.digest, found.payload)
 
-Read = Callable[..., Awaitable[tuple[str, dict[str, Any]] | None]]
+    return read
 
 
 def _read_extra(kind: Extra, *, with_activity: bool = False) -> Read:
@@ -173,51 +155,34 @@ def _read_extra(kind: Extra, *, with_activity: bool = False) -> Read:
     return read
 
 
-ACTIVITY = RecordKind(
-    "activity",
-    "activity_id",
-    ActivityId,
-    check_activity_id,
-    "get_activities",
-    lambda s, a, rid, refresh: s.records.ensure_record("activities", a, rid, refresh=refresh),
-    lambda s, athlete, rid: _read_record("activities", s, athlete, rid),
+def _record_kind(
+    resource: Resource, noun: str, id_param: str, id_annotation: Any, parse: Parse, listed_by: str
+) -> RecordKind:
+    """The kind of one record of `resource` (an activity, an event), read through the cache."""
+
+    async def ensure(services: Services, athlete: Athlete, rid: Any, refresh: bool) -> tuple[Any, Freshness]:
+        return await services.records.ensure_record(resource, athlete, rid, refresh=refresh)
+
+    return RecordKind(noun, id_param, id_annotation, parse, listed_by, ensure, _read_record(resource))
+
+
+def _extra_kind(extra: Extra, *, with_activity: bool = False) -> RecordKind:
+    """The kind of an activity's extra: named, checked and listed like its activity."""
+
+    async def ensure(services: Services, athlete: Athlete, rid: Any, refresh: bool) -> tuple[Any, Freshness]:
+        return await services.records.ensure_extra(extra, athlete, rid, refresh=refresh)
+
+    noun = f"the {extra} of activity"
+    return replace(ACTIVITY, noun=noun, ensure=ensure, read=_read_extra(extra, with_activity=with_activity))
+
+
+ACTIVITY = _record_kind(
+    "activities", "activity", "activity_id", ActivityId, check_activity_id, "get_activities"
 )
-EVENT = RecordKind(
-    "event",
-    "event_id",
-    EventId,
-    parse_event_id,
-    "get_events",
-    lambda s, a, rid, refresh: s.records.ensure_record("events", a, rid, refresh=refresh),
-    lambda s, athlete, rid: _read_record("events", s, athlete, rid),
-)
-INTERVALS = RecordKind(
-    "the intervals of activity",
-    "activity_id",
-    ActivityId,
-    check_activity_id,
-    "get_activities",
-    lambda s, a, rid, refresh: s.records.ensure_extra("intervals", a, rid, refresh=refresh),
-    _read_extra("intervals"),
-)
-STREAMS = RecordKind(
-    "the streams of activity",
-    "activity_id",
-    ActivityId,
-    check_activity_id,
-    "get_activities",
-    lambda s, a, rid, refresh: s.records.ensure_extra("streams", a, rid, refresh=refresh),
-    _read_extra("streams", with_activity=True),
-)
-MESSAGES = RecordKind(
-    "the messages of activity",
-    "activity_id",
-    ActivityId,
-    check_activity_id,
-    "get_activities",
-    lambda s, a, rid, refresh: s.records.ensure_extra("messages", a, rid, refresh=refresh),
-    _read_extra("messages"),
-)
+EVENT = _record_kind("events", "event", "event_id", EventId, parse_event_id, "get_events")
+INTERVALS = _extra_kind("intervals")
+STREAMS = _extra_kind("streams", with_activity=True)
+MESSAGES = _extra_kind("messages")
 
 
 def record_tool(
@@ -226,38 +191,27 @@ def record_tool(
     """A tool answering about one record by id, read through the cache."""
 
     def declare(builder: Callable[..., Body]) -> ToolSpec:
-        name = builder.__name__
-        params = [
-            param(kind.id_param, kind.id_annotation),
-            *own_parameters(builder),
-            param("athlete_id", AthleteId, None),
-            param("refresh", Refresh, False),
-        ]
-
         async def run(ctx: Ctx, args: dict[str, Any]) -> CallToolResult:
-            st = state_of(ctx)
-            asked, refresh, given = args.pop("athlete_id"), args.pop("refresh"), args.pop(kind.id_param)
-            async with tool_errors(f"Nothing about {kind.noun} {given}", st.athlete_id, asked, state=st):
-                services = await st.services()
-                athlete = await athlete_for(st, services, asked)
+            given = args.pop(kind.id_param)
+            async with call_scope(builder.__name__, ctx, args, f"Nothing about {kind.noun} {given}") as call:
+                athlete = call.athlete
                 rid = kind.parse(given)
-                row, fr = await kind.ensure(services, athlete, rid, refresh)
+                row, fr = await kind.ensure(call.services, athlete, rid, call.refresh)
                 if row is None:
                     raise ToolError(
                         f"There is no {kind.noun} {rid} for athlete {athlete.id}: check the id "
                         f"({kind.listed_by} lists them)."
                     )
-                found = await kind.read(services, athlete.id, rid)
+                found = await kind.read(call.services, athlete.id, rid)
 
                 async def build() -> tuple[Hashable | None, Body]:
                     digest, payload = found or (None, row.payload)
                     return digest, builder(RecordView(athlete, rid, payload), **args)
 
-                key = memo_key(name, athlete.id, rid, own=args)
-                return await answer(st, key, found[0] if found else None, build, [fr])
+                return await call.answer((rid,), found[0] if found else None, build, [fr])
 
-        fn = tool_function(name, builder.__doc__, params, result, run)
-        return ToolSpec(name, domain, "record", fn, fn.__doc__ or "", result)
+        the_id = param(kind.id_param, kind.id_annotation)
+        return declare_tool(builder, "record", domain, result, run, before=(the_id,))
 
     return declare
 

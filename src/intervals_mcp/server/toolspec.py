@@ -1,12 +1,15 @@
 """What every tool shares, whatever its shape: the registry's `ToolSpec`, the shared arguments
-and their descriptions (what the model reads), the provenance an answer carries, and the
-machinery that turns a tool's own function into one the SDK reads like a hand-written tool."""
+and their descriptions (what the model reads), the provenance an answer carries, the
+machinery that turns a tool's own function into one the SDK reads like a hand-written tool
+(`declare_tool`), and the start every call makes (`call_scope`: the error scope, the services,
+the athlete resolved once) and its end (`ToolCall.answer`: provenance and the answer memo)."""
 
 from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Awaitable, Callable, Hashable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -19,6 +22,7 @@ from intervals_mcp.server import formatting as fmt
 from intervals_mcp.server.answers import Body, compose
 from intervals_mcp.server.app import AppState
 from intervals_mcp.server.auth import current_scope
+from intervals_mcp.server.failures import tool_errors, write_errors
 from intervals_mcp.server.inputs import resolve_athlete
 from intervals_mcp.server.schemas import Provenance
 from intervals_mcp.sync.reports import Freshness, skipped_sentence
@@ -176,6 +180,34 @@ def tool_function(
     return tool
 
 
+ATHLETE = param("athlete_id", AthleteId, None)
+REFRESH = param("refresh", Refresh, False)
+DATES = (param("start_date", StartDate, None), param("end_date", EndDate, None))
+
+Run = Callable[[Ctx, dict[str, Any]], Awaitable[CallToolResult]]
+"""One call of a tool, as its shape runs it: (ctx, the validated arguments) -> the answer."""
+
+
+def declare_tool(
+    builder: Callable[..., Any],
+    kind: Literal["range", "record", "compute", "athlete", "write"],
+    domain: Domain,
+    result: type[BaseModel],
+    run: Run,
+    *,
+    before: tuple[inspect.Parameter, ...] = (),
+    after: tuple[inspect.Parameter, ...] = (ATHLETE, REFRESH),
+    with_source: bool = True,
+    annotations: ToolAnnotations = READ_ONLY,
+    meta: dict[str, Any] | None = None,
+) -> ToolSpec:
+    """The registry's entry for a tool its shape declares from `builder`: the shape's arguments
+    `before` and `after` the builder's own, the builder's name and docstring, and `run`."""
+    params = [*before, *own_parameters(builder), *after]
+    fn = tool_function(builder.__name__, builder.__doc__, params, result, run, with_source=with_source)
+    return ToolSpec(builder.__name__, domain, kind, fn, fn.__doc__ or "", result, annotations, meta)
+
+
 def memo_key(name: str, athlete: str, *parts: Any, own: Mapping[str, Any]) -> Hashable:
     return (name, athlete, *parts, *sorted((k, _frozen(v)) for k, v in own.items()))
 
@@ -219,3 +251,52 @@ async def key_owner_for(tool: str, services: Services) -> Athlete:
     if scope is not None:
         scope.whole_roster(tool)
     return await services.key_owner()
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    """One call under way, as every shape starts it (`call_scope`)."""
+
+    name: str
+    st: AppState
+    services: Services
+    athlete: Athlete  # for a tool about the key's whole roster: the API key's owner
+    asked: str | None  # the athlete_id argument as given
+    refresh: bool
+    began: datetime  # when the call began (anything fetched since is fresh)
+    args: dict[str, Any]  # the tool's own arguments, validated (what is left once popped)
+
+    async def answer(
+        self,
+        parts: tuple[Any, ...],
+        digest: Hashable,
+        build: Callable[[], Awaitable[tuple[Hashable | None, Body]]],
+        freshness: list[Freshness],
+    ) -> CallToolResult:
+        """The answer with its provenance, memoised under the tool's name, the athlete, `parts`
+        (what the shape adds: the range, the id) and the tool's own arguments, while `digest`
+        (what it read) stays the same."""
+        key = memo_key(self.name, self.athlete.id, *parts, own=self.args)
+        return await answer(self.st, key, digest, build, freshness)
+
+
+@asynccontextmanager
+async def call_scope(
+    name: str, ctx: Ctx, args: dict[str, Any], nothing: str | None, *, whole_roster: bool = False
+) -> AsyncIterator[ToolCall]:
+    """The start of every call: `athlete_id` and `refresh` taken from `args`, the error scope
+    (a read's, where `nothing` starts the sentence when upstream failed with nothing cached; a
+    write's when it is None), the services, and the athlete resolved once (`whole_roster`: the
+    API key's owner, for a tool about every athlete the key follows)."""
+    st = state_of(ctx)
+    asked, refresh = args.pop("athlete_id", None), args.pop("refresh", False)
+    began = st.now()
+    scope = (
+        write_errors(st.athlete_id, asked, st)
+        if nothing is None
+        else tool_errors(nothing, st.athlete_id, asked, state=st)
+    )
+    async with scope:
+        services = await st.services()
+        whose = key_owner_for(name, services) if whole_roster else athlete_for(st, services, asked)
+        yield ToolCall(name, st, services, await whose, asked, refresh, began, args)

@@ -20,40 +20,19 @@ does the rest, the same way for every write:
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
-from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
 
-from intervals_mcp.errors import (
-    AuthenticationError,
-    ConfigError,
-    InputError,
-    StorageError,
-    UpstreamError,
-    WriteOutcomeUnknownError,
-)
-from intervals_mcp.server.failures import rejected, told_apart
-from intervals_mcp.server.toolspec import (
-    AthleteId,
-    Ctx,
-    Domain,
-    ToolSpec,
-    athlete_for,
-    own_parameters,
-    param,
-    state_of,
-    tool_function,
-)
+from intervals_mcp.errors import InputError
+from intervals_mcp.server.toolspec import ATHLETE, Ctx, Domain, ToolSpec, call_scope, declare_tool, param
 
 if TYPE_CHECKING:
     from intervals_mcp.config import WritesMode
-    from intervals_mcp.server.app import AppState
     from intervals_mcp.sync.athletes import Athlete
     from intervals_mcp.sync.writes import Writes
 
@@ -64,7 +43,6 @@ DryRun = Annotated[
         "and what it would change; send nothing."
     ),
 ]
-NOT_WRITTEN = "Nothing was written"
 SAFE_MODE = (
     "and this server runs in safe mode, which never deletes past events: delete past events on "
     "intervals.icu, or set INTERVALS_MCP_WRITES=full in the server's environment and restart it"
@@ -105,28 +83,6 @@ class WriteAnswer:
     result: BaseModel
 
 
-@asynccontextmanager
-async def write_errors(
-    configured: str, asked: str | None, state: AppState | None = None
-) -> AsyncIterator[None]:
-    """Every expected failure of a write as one sentence; upstream ones say nothing was written,
-    or (after a lost answer) that it may have been and that repeating the call is safe. A
-    rejected key is told apart from a key that may not write for that athlete (`told_apart`)."""
-    try:
-        yield
-    except ToolError:
-        raise
-    except WriteOutcomeUnknownError as exc:
-        raise ToolError(str(exc)) from None
-    except (InputError, ConfigError, StorageError) as exc:
-        raise ToolError(str(exc)) from None
-    except AuthenticationError as exc:
-        said = rejected(await told_apart(state, asked or configured, exc))
-        raise ToolError(f"{NOT_WRITTEN}: {said}") from None
-    except UpstreamError as exc:
-        raise ToolError(f"{NOT_WRITTEN}: {exc}") from None
-
-
 def annotations_for(*, destructive: bool, idempotent: bool) -> ToolAnnotations:
     return ToolAnnotations(
         read_only_hint=False, destructive_hint=destructive, idempotent_hint=idempotent, open_world_hint=True
@@ -139,30 +95,21 @@ def write_tool(
     """A tool that writes to Intervals.icu through the write service (see the module docstring)."""
 
     def declare(builder: Callable[..., Awaitable[WriteAnswer]]) -> ToolSpec:
-        name = builder.__name__
-        params = [
-            *own_parameters(builder),
-            param("athlete_id", AthleteId, None),
-            param("dry_run", DryRun, False),
-        ]
-
         async def run(ctx: Ctx, args: dict[str, Any]) -> CallToolResult:
-            st = state_of(ctx)
-            asked, dry_run = args.pop("athlete_id"), args.pop("dry_run")
-            async with write_errors(st.athlete_id, asked, st):
-                services = await st.services()
-                athlete = await athlete_for(st, services, asked)
-                view = WriteView(
-                    athlete, services.writes, st.settings.writes, dry_run, athlete.today(st.now())
-                )
+            dry_run = args.pop("dry_run")
+            async with call_scope(builder.__name__, ctx, args, None) as call:
+                today = call.athlete.today(call.began)
+                view = WriteView(call.athlete, call.services.writes, call.st.settings.writes, dry_run, today)
                 answer = await builder(view, **args)
             return CallToolResult(
                 content=[TextContent(type="text", text=answer.text)],
                 structured_content=answer.result.model_dump(mode="json"),
             )
 
-        fn = tool_function(name, builder.__doc__, params, result, run, with_source=False)
         notes = annotations_for(destructive=destructive, idempotent=idempotent)
-        return ToolSpec(name, domain, "write", fn, fn.__doc__ or "", result, notes)
+        after = (ATHLETE, param("dry_run", DryRun, False))
+        return declare_tool(
+            builder, "write", domain, result, run, after=after, with_source=False, annotations=notes
+        )
 
     return declare
