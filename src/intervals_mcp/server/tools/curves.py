@@ -6,12 +6,16 @@ or "max HR for 20 minutes" finds the tool by its name.
 Each curve set is one cached document per athlete, sport, curves and filter, re-fetched when a
 newer activity of that sport lands (or after the history time to live); the durations or
 distances asked are read from it, so asking for others costs no request.
+
+The three share their arguments but for the points (and W/kg), so each is declared by
+`_curve_tool`: its name, kind, description and those differences.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -26,7 +30,7 @@ from intervals_mcp.server.formatting.core import num
 from intervals_mcp.server.inputs import parse_day
 from intervals_mcp.server.schemas_athlete import CurvesResult
 from intervals_mcp.server.templates import body
-from intervals_mcp.server.toolspec import EndDate, StartDate
+from intervals_mcp.server.toolspec import EndDate, StartDate, ToolSpec, param
 from intervals_mcp.sync.asks import DocumentAsk
 
 MAX_POINTS = 40
@@ -145,62 +149,80 @@ def _answer(
     )
 
 
-def _durations(durations: list[int] | None) -> list[float]:
-    return [float(d) for d in dict.fromkeys(durations or fmt.DEFAULT_DURATIONS)]
+def _points(args: dict[str, Any]) -> list[float]:
+    """The durations or distances asked (each once, in the order given), or the defaults."""
+    if "distances" not in args:
+        chosen: Sequence[float] = args["durations"] or fmt.DEFAULT_DURATIONS
+    elif "Swim" in _sport(args["activity_type"]):
+        chosen = args["distances"] or fmt.DEFAULT_SWIM_DISTANCES
+    else:
+        chosen = args["distances"] or fmt.DEFAULT_RUN_DISTANCES
+    return list(dict.fromkeys(float(d) for d in chosen))
 
 
-@athlete_tool(documents(_curves_ask("power")), result=CurvesResult, domain="athlete", noun="power curves")
-def get_athlete_power_curves(
-    view: AthleteView,
-    activity_type: Sport = "Ride",
-    durations: Durations = None,
-    indoor_outdoor: IndoorOutdoor = None,
-    start_date: CurveStart = None,
-    end_date: EndDate = None,
-    this_season: ThisSeason = True,
-    last_season: LastSeason = True,
-    include_normalised: Normalised = True,
-) -> Body:
+CURVE_ARGUMENTS = (
+    param("indoor_outdoor", IndoorOutdoor, None),
+    param("start_date", CurveStart, None),
+    param("end_date", EndDate, None),
+    param("this_season", ThisSeason, True),
+    param("last_season", LastSeason, True),
+)
+
+
+def _curve_tool(
+    name: str,
+    kind: str,
+    noun: str,
+    doc: str,
+    *,
+    sport: str,
+    points: inspect.Parameter,
+    normalised: bool = False,
+) -> ToolSpec:
+    """One curve tool. Its arguments: activity_type (default `sport`), the `points` asked
+    (durations or distances), the arguments every curve tool takes, and (`normalised`, power)
+    include_normalised."""
+
+    def build(view: AthleteView, **args: Any) -> Body:
+        return _answer(view, kind, args, _points(args), args.get("include_normalised", False))
+
+    own = [param("activity_type", Sport, sport), points, *CURVE_ARGUMENTS]
+    if normalised:
+        own.append(param("include_normalised", Normalised, True))
+    view = inspect.Parameter("view", inspect.Parameter.POSITIONAL_ONLY, annotation=AthleteView)
+    build.__signature__ = inspect.Signature([view, *own], return_annotation=Body)  # type: ignore[attr-defined]
+    build.__name__ = build.__qualname__ = name
+    build.__doc__ = doc
+    declare = athlete_tool(documents(_curves_ask(kind)), result=CurvesResult, domain="athlete", noun=noun)
+    return declare(build)
+
+
+get_athlete_power_curves = _curve_tool(
+    "get_athlete_power_curves",
+    "power",
+    "power curves",
     """Best power (W, W/kg, % FTP) for set durations this season, last season or a date range,
-    with the activity that set each. Use for power PBs and comparing seasons."""
-    args = {"activity_type": activity_type, "indoor_outdoor": indoor_outdoor}
-    return _answer(view, "power", args, _durations(durations), include_normalised)
-
-
-@athlete_tool(documents(_curves_ask("hr")), result=CurvesResult, domain="athlete", noun="heart-rate curves")
-def get_athlete_hr_curves(
-    view: AthleteView,
-    activity_type: Sport = "Ride",
-    durations: Durations = None,
-    indoor_outdoor: IndoorOutdoor = None,
-    start_date: CurveStart = None,
-    end_date: EndDate = None,
-    this_season: ThisSeason = True,
-    last_season: LastSeason = True,
-) -> Body:
-    """Highest heart rate held (bpm, % LTHR) for set durations, per season or date range."""
-    args = {"activity_type": activity_type, "indoor_outdoor": indoor_outdoor}
-    return _answer(view, "hr", args, _durations(durations), False)
-
-
-@athlete_tool(documents(_curves_ask("pace")), result=CurvesResult, domain="athlete", noun="pace curves")
-def get_athlete_pace_curves(
-    view: AthleteView,
-    activity_type: Sport = "Run",
-    distances: Distances = None,
-    indoor_outdoor: IndoorOutdoor = None,
-    start_date: CurveStart = None,
-    end_date: EndDate = None,
-    this_season: ThisSeason = True,
-    last_season: LastSeason = True,
-) -> Body:
+    with the activity that set each. Use for power PBs and comparing seasons.""",
+    sport="Ride",
+    points=param("durations", Durations, None),
+    normalised=True,
+)
+get_athlete_hr_curves = _curve_tool(
+    "get_athlete_hr_curves",
+    "hr",
+    "heart-rate curves",
+    """Highest heart rate held (bpm, % LTHR) for set durations, per season or date range.""",
+    sport="Ride",
+    points=param("durations", Durations, None),
+)
+get_athlete_pace_curves = _curve_tool(
+    "get_athlete_pace_curves",
+    "pace",
+    "pace curves",
     """Fastest time and pace for set distances (runs, swims), per season or date range. Use
-    for best 5k, 10k or 400 m efforts."""
-    sport = _sport(activity_type)
-    default = fmt.DEFAULT_SWIM_DISTANCES if "Swim" in sport else fmt.DEFAULT_RUN_DISTANCES
-    chosen = distances or default
-    args = {"activity_type": activity_type, "indoor_outdoor": indoor_outdoor}
-    return _answer(view, "pace", args, list(dict.fromkeys(float(d) for d in chosen)), False)
-
+    for best 5k, 10k or 400 m efforts.""",
+    sport="Run",
+    points=param("distances", Distances, None),
+)
 
 TOOLS = (get_athlete_power_curves, get_athlete_hr_curves, get_athlete_pace_curves)
