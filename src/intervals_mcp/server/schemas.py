@@ -7,7 +7,9 @@ from (`Provenance`) changes from call to call, so the tool templates add it to e
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
@@ -47,6 +49,83 @@ def rows_schema(what: str, fields: str | type[BaseModel]) -> WithJsonSchema:
     )
 
 
+def _num(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _int(value: Any) -> int | None:
+    num = _num(value)
+    return None if num is None else round(num)
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _text(value: Any) -> str | None:
+    """Any value but null as text (an id sent as a number or a string)."""
+    return None if value is None else str(value)
+
+
+def _day(value: Any) -> str | None:
+    """The YYYY-MM-DD of a local timestamp."""
+    stamp = _str(value)
+    return stamp[:10] if stamp else None
+
+
+_READS: dict[Any, Callable[[Any], Any]] = {str | None: _str, int | None: _int, float | None: _num, str: str}
+"""How a payload value is read, by the field's type: text, a whole number, a number, or (a
+required id) anything as text."""
+
+
+@dataclass(frozen=True, init=False)
+class From:
+    """Where a `PayloadRow` field is read: the payload's `keys`, the next one only when the one
+    before reads as nothing (`a or b`), each read by `read` (default: by the field's type)."""
+
+    keys: tuple[str, ...]
+    read: Callable[[Any], Any] | None
+
+    def __init__(self, *keys: str, read: Callable[[Any], Any] | None = None) -> None:
+        object.__setattr__(self, "keys", keys)
+        object.__setattr__(self, "read", read)
+
+
+class PayloadRow(BaseModel):
+    """A row read from an API payload dict by `from_payload`: each field from the payload key
+    of its name, or as its `From` says; a value of the wrong type reads as null."""
+
+    @classmethod
+    def from_payload(cls, p: dict[str, Any], **given: Any) -> Self:
+        """The row of payload `p`; `given` are fields the caller works out itself."""
+        values = dict(given)
+        for name, field in cls.model_fields.items():
+            if name in given:
+                continue
+            where = next((m for m in field.metadata if isinstance(m, From)), From(name))
+            read = where.read or _READS[field.annotation]
+            value = read(p.get(where.keys[0]))
+            for key in where.keys[1:]:
+                value = value or read(p.get(key))
+            values[name] = value
+        return cls(**values)
+
+
+class AthleteAnswer(BaseModel):
+    """What an answer about one athlete starts with: whose it is."""
+
+    athlete_id: str
+
+
+class RangeAnswer(AthleteAnswer):
+    """What an answer about a range of an athlete's days starts with: whose, which days."""
+
+    start_date: str
+    end_date: str
+
+
 class Provenance(BaseModel):
     """Where the answer came from."""
 
@@ -67,22 +146,28 @@ class Provenance(BaseModel):
     )
 
 
-class ActivitySummary(BaseModel):
+# Fields several payload rows read alike.
+MovingTime = Annotated[OptFloat, From("moving_time", "elapsed_time")]
+Distance = Annotated[OptFloat, From("distance")]
+TrainingLoad = Annotated[OptFloat, From("icu_training_load")]
+Intensity = Annotated[OptFloat, From("intensity")]
+AvgWatts = Annotated[OptFloat, From("average_watts")]
+AvgHr = Annotated[OptFloat, From("average_heartrate")]
+
+
+class ActivitySummary(PayloadRow):
     id: str
-    start_local: OptStr = None
+    start_local: Annotated[OptStr, From("start_date_local")] = None
     type: OptStr = None
     name: OptStr = None
-    moving_time_s: OptInt = None
-    distance_m: OptFloat = None
-    training_load: OptFloat = None
-    avg_watts: OptFloat = None
-    avg_hr: OptFloat = None
+    moving_time_s: Annotated[OptInt, From("moving_time", "elapsed_time")] = None
+    distance_m: Distance = None
+    training_load: TrainingLoad = None
+    avg_watts: Annotated[OptFloat, From("icu_average_watts", "average_watts")] = None
+    avg_hr: AvgHr = None
 
 
-class ActivitiesResult(BaseModel):
-    athlete_id: str
-    start_date: str
-    end_date: str
+class ActivitiesResult(RangeAnswer):
     shown: int = Field(description="Activities listed.")
     total: int = Field(description="Listable activities in the range (after the unnamed filter).")
     strava_hidden: list[str] = Field(
@@ -102,27 +187,27 @@ class ActivityDetailsResult(BaseModel):
     facts: ScalarMap = Field(description="Key facts, SI-ish units named in the keys.")
 
 
-class IntervalRow(BaseModel):
+class IntervalRow(PayloadRow):
     id: OptInt = None
     type: OptStr = None
     label: OptStr = None
     group_id: OptStr = None
-    start_s: OptFloat = None
-    duration_s: OptFloat = None
-    avg_watts: OptFloat = None
+    start_s: Annotated[OptFloat, From("start_time")] = None
+    duration_s: MovingTime = None
+    avg_watts: AvgWatts = None
     max_watts: OptFloat = None
-    intensity_pct: OptFloat = None
-    avg_hr: OptFloat = None
-    avg_cadence: OptFloat = None
+    intensity_pct: Intensity = None
+    avg_hr: AvgHr = None
+    avg_cadence: Annotated[OptFloat, From("average_cadence")] = None
 
 
-class IntervalGroupRow(BaseModel):
+class IntervalGroupRow(PayloadRow):
     id: str
     count: OptInt = None
-    duration_s: OptFloat = None
-    avg_watts: OptFloat = None
-    intensity_pct: OptFloat = None
-    avg_hr: OptFloat = None
+    duration_s: MovingTime = None
+    avg_watts: AvgWatts = None
+    intensity_pct: Intensity = None
+    avg_hr: AvgHr = None
 
 
 class IntervalsResult(BaseModel):
@@ -133,10 +218,7 @@ class IntervalsResult(BaseModel):
     groups: Annotated[list[IntervalGroupRow], rows_schema("group of similar intervals", IntervalGroupRow)]
 
 
-class WellnessResult(BaseModel):
-    athlete_id: str
-    start_date: str
-    end_date: str
+class WellnessResult(RangeAnswer):
     days_shown: int
     days_total: int
     note: OptStr = None
@@ -146,21 +228,18 @@ class WellnessResult(BaseModel):
     ]
 
 
-class EventSummary(BaseModel):
+class EventSummary(PayloadRow):
     id: OptInt = None
-    date: OptStr = None
+    date: Annotated[OptStr, From("start_date_local", read=_day)] = None
     category: OptStr = None
     type: OptStr = None
     name: OptStr = None
-    moving_time_s: OptInt = None
-    distance_m: OptFloat = None
-    training_load: OptFloat = None
+    moving_time_s: Annotated[OptInt, From("moving_time")] = None
+    distance_m: Distance = None
+    training_load: TrainingLoad = None
 
 
-class EventsResult(BaseModel):
-    athlete_id: str
-    start_date: str
-    end_date: str
+class EventsResult(RangeAnswer):
     shown: int
     total: int
     note: OptStr = None
@@ -179,74 +258,10 @@ class EventDetailsResult(BaseModel):
 # --- builders (pure) -------------------------------------------------------------------------
 
 
-def _num(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
-def _int(value: Any) -> int | None:
-    num = _num(value)
-    return None if num is None else round(num)
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None
-
-
-def activity_summary(p: dict[str, Any]) -> ActivitySummary:
-    return ActivitySummary(
-        id=str(p.get("id")),
-        start_local=_str(p.get("start_date_local")),
-        type=_str(p.get("type")),
-        name=_str(p.get("name")),
-        moving_time_s=_int(p.get("moving_time")) or _int(p.get("elapsed_time")),
-        distance_m=_num(p.get("distance")),
-        training_load=_num(p.get("icu_training_load")),
-        avg_watts=_num(p.get("icu_average_watts")) or _num(p.get("average_watts")),
-        avg_hr=_num(p.get("average_heartrate")),
-    )
-
-
-def interval_row(p: dict[str, Any]) -> IntervalRow:
-    return IntervalRow(
-        id=_int(p.get("id")),
-        type=_str(p.get("type")),
-        label=_str(p.get("label")),
-        group_id=_str(p.get("group_id")),
-        start_s=_num(p.get("start_time")),
-        duration_s=_num(p.get("moving_time")) or _num(p.get("elapsed_time")),
-        avg_watts=_num(p.get("average_watts")),
-        max_watts=_num(p.get("max_watts")),
-        intensity_pct=_num(p.get("intensity")),
-        avg_hr=_num(p.get("average_heartrate")),
-        avg_cadence=_num(p.get("average_cadence")),
-    )
-
-
-def interval_group_row(p: dict[str, Any]) -> IntervalGroupRow:
-    return IntervalGroupRow(
-        id=str(p.get("id")),
-        count=_int(p.get("count")),
-        duration_s=_num(p.get("moving_time")) or _num(p.get("elapsed_time")),
-        avg_watts=_num(p.get("average_watts")),
-        intensity_pct=_num(p.get("intensity")),
-        avg_hr=_num(p.get("average_heartrate")),
-    )
-
-
-def event_summary(p: dict[str, Any]) -> EventSummary:
-    start = _str(p.get("start_date_local"))
-    return EventSummary(
-        id=_int(p.get("id")),
-        date=start[:10] if start else None,
-        category=_str(p.get("category")),
-        type=_str(p.get("type")),
-        name=_str(p.get("name")),
-        moving_time_s=_int(p.get("moving_time")),
-        distance_m=_num(p.get("distance")),
-        training_load=_num(p.get("icu_training_load")),
-    )
+activity_summary = ActivitySummary.from_payload
+interval_row = IntervalRow.from_payload
+interval_group_row = IntervalGroupRow.from_payload
+event_summary = EventSummary.from_payload
 
 
 # --- streams and messages ------------------------------------------------------------------
@@ -290,10 +305,10 @@ class StreamsResult(BaseModel):
     notes: list[str] = Field(default_factory=list)
 
 
-class MessageRow(BaseModel):
+class MessageRow(PayloadRow):
     id: OptInt = None
     created: OptStr = None
-    author: OptStr = None
+    author: Annotated[OptStr, From("name", "athlete_id")] = None
     type: OptStr = None
     content: OptStr = None
 
@@ -303,11 +318,4 @@ class MessagesResult(BaseModel):
     messages: Annotated[list[MessageRow], rows_schema("message, oldest first", MessageRow)]
 
 
-def message_row(p: dict[str, Any]) -> MessageRow:
-    return MessageRow(
-        id=_int(p.get("id")),
-        created=_str(p.get("created")),
-        author=_str(p.get("name")) or _str(p.get("athlete_id")),
-        type=_str(p.get("type")),
-        content=_str(p.get("content")),
-    )
+message_row = MessageRow.from_payload

@@ -12,16 +12,13 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from intervals_mcp.server.schemas import OptFloat, OptInt, OptStr, rows_schema
+from intervals_mcp.server.schemas import AthleteAnswer, OptFloat, OptInt, OptStr, RangeAnswer, rows_schema
 
 
-class Spanned(BaseModel):
+class Spanned(RangeAnswer):
     """What every analytics answer says about itself: whose, which days, how many records,
     and what it leaves out (with the sync command that completes it)."""
 
-    athlete_id: str
-    start_date: str
-    end_date: str
     records: int = Field(description="Cached records the figures were computed from.")
     note: OptStr = Field(default=None, description="What the answer leaves out, and why.")
     sync_command: OptStr = Field(
@@ -264,8 +261,7 @@ class ResourceCacheRow(BaseModel):
     sync_command: OptStr = Field(description="The sync command that fills the gaps (or fetches it at all).")
 
 
-class CacheStatusResult(BaseModel):
-    athlete_id: str
+class CacheStatusResult(AthleteAnswer):
     today: str
     resources: list[ResourceCacheRow]
     intervals_rows: int = Field(description="Activities whose intervals are cached.")

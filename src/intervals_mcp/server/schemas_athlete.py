@@ -8,7 +8,17 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
-from intervals_mcp.server.schemas import OptFloat, OptInt, OptStr, _int, _num, _str, rows_schema
+from intervals_mcp.server.schemas import (
+    AthleteAnswer,
+    Distance,
+    From,
+    OptFloat,
+    OptInt,
+    OptStr,
+    PayloadRow,
+    _text,
+    rows_schema,
+)
 
 # --- profile ----------------------------------------------------------------------------------
 
@@ -39,8 +49,7 @@ class SportProfile(BaseModel):
     )
 
 
-class ProfileResult(BaseModel):
-    athlete_id: str
+class ProfileResult(AthleteAnswer):
     name: OptStr = None
     timezone: OptStr = None
     weight_kg: OptFloat = None
@@ -71,8 +80,7 @@ class CurveRow(BaseModel):
     missing: list[float] = Field(default_factory=list, description="Asked points the curve has no value for.")
 
 
-class CurvesResult(BaseModel):
-    athlete_id: str
+class CurvesResult(AthleteAnswer):
     kind: str
     activity_type: str
     indoor_outdoor: OptStr = None
@@ -82,36 +90,25 @@ class CurvesResult(BaseModel):
 # --- gear and custom items --------------------------------------------------------------------
 
 
-class GearRow(BaseModel):
-    id: OptStr = None
+class GearRow(PayloadRow):
+    id: Annotated[OptStr, From("id", read=_text)] = None
     type: OptStr = None
     name: OptStr = None
-    distance_m: OptFloat = None
-    time_s: OptFloat = None
+    distance_m: Distance = None
+    time_s: Annotated[OptFloat, From("time")] = None
     activities: OptInt = None
     retired: OptStr = None
     purchased: OptStr = None
 
 
-class GearResult(BaseModel):
-    athlete_id: str
+class GearResult(AthleteAnswer):
     gear: Annotated[list[GearRow], rows_schema("gear", GearRow)]
 
 
-def gear_row(p: dict[str, Any]) -> GearRow:
-    return GearRow(
-        id=_str(p.get("id")) or (str(p["id"]) if p.get("id") is not None else None),
-        type=_str(p.get("type")),
-        name=_str(p.get("name")),
-        distance_m=_num(p.get("distance")),
-        time_s=_num(p.get("time")),
-        activities=_int(p.get("activities")),
-        retired=_str(p.get("retired")),
-        purchased=_str(p.get("purchased")),
-    )
+gear_row = GearRow.from_payload
 
 
-class CustomItemRow(BaseModel):
+class CustomItemRow(PayloadRow):
     id: OptInt = None
     type: OptStr = None
     name: OptStr = None
@@ -120,34 +117,24 @@ class CustomItemRow(BaseModel):
     updated: OptStr = None
 
 
-class CustomItemsResult(BaseModel):
-    athlete_id: str
+class CustomItemsResult(AthleteAnswer):
     items: Annotated[list[CustomItemRow], rows_schema("custom item", CustomItemRow)]
 
 
-class CustomItemResult(BaseModel):
-    athlete_id: str
+class CustomItemResult(AthleteAnswer):
     item: CustomItemRow
     content: dict[str, Any] | None = Field(
         default=None, description="The item's content, as Intervals.icu keeps it."
     )
 
 
-def custom_item_row(p: dict[str, Any]) -> CustomItemRow:
-    return CustomItemRow(
-        id=_int(p.get("id")),
-        type=_str(p.get("type")),
-        name=_str(p.get("name")),
-        visibility=_str(p.get("visibility")),
-        description=_str(p.get("description")),
-        updated=_str(p.get("updated")),
-    )
+custom_item_row = CustomItemRow.from_payload
 
 
 # --- coaches ----------------------------------------------------------------------------------
 
 
-class AthleteRow(BaseModel):
+class AthleteRow(PayloadRow):
     id: str
     name: OptStr = None
     timezone: OptStr = None
@@ -162,15 +149,7 @@ class AthletesResult(BaseModel):
 
 
 def athlete_row(p: dict[str, Any], owner: str) -> AthleteRow:
-    athlete_id = str(p.get("id"))
-    return AthleteRow(
-        id=athlete_id,
-        name=_str(p.get("name")),
-        timezone=_str(p.get("timezone")),
-        city=_str(p.get("city")),
-        country=_str(p.get("country")),
-        key_owner=athlete_id == owner,
-    )
+    return AthleteRow.from_payload(p, key_owner=str(p.get("id")) == owner)
 
 
 class RosterRow(BaseModel):

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
-from intervals_mcp.server.schemas import EventSummary, OptInt, OptStr, ScalarMap, rows_schema
+from intervals_mcp.server.schemas import AthleteAnswer, EventSummary, OptInt, OptStr, ScalarMap, rows_schema
 
 
 class PlannedRequest(BaseModel):
@@ -27,8 +27,7 @@ class LintFinding(BaseModel):
     message: str
 
 
-class WriteResult(BaseModel):
-    athlete_id: str
+class WriteResult(AthleteAnswer):
     action: str = Field(
         description="What happened: created, updated, deleted, posted, unchanged (already there, "
         "nothing sent) or dry_run (nothing sent)."
