@@ -8,7 +8,15 @@ from typing import Any
 
 from intervals_mcp.db.columns import is_strava_stub
 from intervals_mcp.server.formatting.core import (
+    AVG_HR,
+    AVG_POWER,
+    DISTANCE,
+    DURATION,
+    INTENSITY,
+    LOAD,
     MAX_CHARS,
+    MOVING_TIME,
+    SPORT,
     Column,
     Framed,
     budget_for,
@@ -34,13 +42,13 @@ HINT_ALLOWANCE = 160  # the line saying what is not shown
 ACTIVITY_COLUMNS: list[Column] = [
     ("id", lambda a: a.id),
     ("local start", lambda a: local_minute(a.start_local)),
-    ("sport", lambda a: a.type or ""),
+    SPORT,
     ("name", lambda a: (a.name or "(unnamed)")[:48]),
-    ("time h:mm", lambda a: hmm(a.moving_time_s)),
-    ("dist", lambda a: distance(a.distance_m, a.type)),
-    ("load", lambda a: whole(a.training_load)),
-    ("avg W", lambda a: whole(a.avg_watts)),
-    ("avg bpm", lambda a: whole(a.avg_hr)),
+    MOVING_TIME,
+    DISTANCE,
+    LOAD,
+    AVG_POWER,
+    AVG_HR,
 ]
 
 
@@ -207,21 +215,21 @@ INTERVAL_COLUMNS: list[Column] = [
     ("type", lambda r: r.type or ""),
     ("label", lambda r: r.label or r.group_id or ""),
     ("start", lambda r: mss(r.start_s)),
-    ("dur m:ss", lambda r: mss(r.duration_s)),
-    ("avg W", lambda r: whole(r.avg_watts)),
+    DURATION,
+    AVG_POWER,
     ("max W", lambda r: whole(r.max_watts)),
-    ("int %", lambda r: whole(r.intensity_pct)),
-    ("avg bpm", lambda r: whole(r.avg_hr)),
+    INTENSITY,
+    AVG_HR,
     ("rpm", lambda r: whole(r.avg_cadence)),
 ]
 
 GROUP_COLUMNS: list[Column] = [
     ("group", lambda g: g.id),
     ("count", lambda g: "" if g.count is None else str(g.count)),
-    ("dur m:ss", lambda g: mss(g.duration_s)),
-    ("avg W", lambda g: whole(g.avg_watts)),
-    ("int %", lambda g: whole(g.intensity_pct)),
-    ("avg bpm", lambda g: whole(g.avg_hr)),
+    DURATION,
+    AVG_POWER,
+    INTENSITY,
+    AVG_HR,
 ]
 
 

@@ -153,6 +153,17 @@ def budget_for(budget: int, *before: str) -> int:
 
 Column = tuple[str, Callable[[Any], str]]
 
+# Columns several tables share, declared once (the rows name these fields alike: activities,
+# events, intervals and their groups).
+SPORT: Column = ("sport", lambda r: r.type or "")
+MOVING_TIME: Column = ("time h:mm", lambda r: hmm(r.moving_time_s))
+DISTANCE: Column = ("dist", lambda r: distance(r.distance_m, r.type))
+LOAD: Column = ("load", lambda r: whole(r.training_load))
+DURATION: Column = ("dur m:ss", lambda r: mss(r.duration_s))
+AVG_POWER: Column = ("avg W", lambda r: whole(r.avg_watts))
+INTENSITY: Column = ("int %", lambda r: whole(r.intensity_pct))
+AVG_HR: Column = ("avg bpm", lambda r: whole(r.avg_hr))
+
 
 def table(rows: Sequence[Any], columns: Sequence[Column], *, keep: Sequence[str] = ()) -> list[str]:
     """Header plus one ' | '-joined line per row; a column with no value in any row is left out

@@ -7,7 +7,11 @@ from datetime import date
 from typing import Any
 
 from intervals_mcp.server.formatting.core import (
+    DISTANCE,
+    LOAD,
     MAX_CHARS,
+    MOVING_TIME,
+    SPORT,
     Column,
     Framed,
     budget_for,
@@ -27,11 +31,11 @@ EVENT_COLUMNS: list[Column] = [
     ("id", lambda e: "" if e.id is None else str(e.id)),
     ("date", lambda e: e.date or ""),
     ("category", lambda e: e.category or ""),
-    ("sport", lambda e: e.type or ""),
+    SPORT,
     ("name", lambda e: (e.name or "")[:48]),
-    ("time h:mm", lambda e: hmm(e.moving_time_s)),
-    ("dist", lambda e: distance(e.distance_m, e.type)),
-    ("load", lambda e: whole(e.training_load)),
+    MOVING_TIME,
+    DISTANCE,
+    LOAD,
 ]
 
 

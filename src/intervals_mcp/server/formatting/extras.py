@@ -10,6 +10,7 @@ from intervals_mcp.db.columns import parse_timestamp
 from intervals_mcp.server.formatting.athlete import sport_settings_for
 from intervals_mcp.server.formatting.core import (
     MAX_CHARS,
+    Column,
     Framed,
     budget_for,
     clip,
@@ -159,18 +160,18 @@ def _fig(value: float | None) -> str:
     return f"{value:.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:.1f}"
 
 
-STREAM_COLUMNS = [
+STATS = ("min", "mean", "max", "p10", "p25", "p50", "p75", "p90")  # a StreamRow's figures
+
+
+def _stat_column(stat: str) -> Column:
+    return stat, lambda r: _fig(getattr(r, stat))
+
+
+STREAM_COLUMNS: list[Column] = [
     ("stream", lambda r: r.type),
     ("unit", lambda r: r.unit or ""),
     ("samples", lambda r: str(r.samples)),
-    ("min", lambda r: _fig(r.min)),
-    ("mean", lambda r: _fig(r.mean)),
-    ("max", lambda r: _fig(r.max)),
-    ("p10", lambda r: _fig(r.p10)),
-    ("p25", lambda r: _fig(r.p25)),
-    ("p50", lambda r: _fig(r.p50)),
-    ("p75", lambda r: _fig(r.p75)),
-    ("p90", lambda r: _fig(r.p90)),
+    *(_stat_column(stat) for stat in STATS),
 ]
 
 
