@@ -27,34 +27,30 @@ def _id(value: Any) -> str | None:
     return None if value is None or value == "" else str(value)
 
 
-def planned_event(p: dict[str, Any]) -> PlannedEvent | None:
+def _dated(p: dict[str, Any]) -> dict[str, Any] | None:
+    """What a planned event and a done activity read alike from their payloads: id, local date,
+    name, type and load (None without an id or a date)."""
     day = local_date_of(p.get("start_date_local"))
     if day is None or p.get("id") is None:
         return None
-    return PlannedEvent(
-        id=str(p["id"]),
-        date=day,
-        category=str(p.get("category") or ""),
-        name=_text(p.get("name")),
-        type=_text(p.get("type")),
-        load=num(p.get("icu_training_load")),
-        paired_activity_id=_id(p.get("paired_activity_id")),
-    )
+    name, kind, load = _text(p.get("name")), _text(p.get("type")), num(p.get("icu_training_load"))
+    return {"id": str(p["id"]), "date": day, "name": name, "type": kind, "load": load}
+
+
+def planned_event(p: dict[str, Any]) -> PlannedEvent | None:
+    read = _dated(p)
+    if read is None:
+        return None
+    category, paired = str(p.get("category") or ""), _id(p.get("paired_activity_id"))
+    return PlannedEvent(**read, category=category, paired_activity_id=paired)
 
 
 def done_activity(p: dict[str, Any]) -> DoneActivity | None:
-    day = local_date_of(p.get("start_date_local"))
-    if day is None or p.get("id") is None:
+    read = _dated(p)
+    if read is None:
         return None
-    return DoneActivity(
-        id=str(p["id"]),
-        date=day,
-        type=_text(p.get("type")),
-        name=_text(p.get("name")),
-        load=num(p.get("icu_training_load")),
-        paired_event_id=_id(p.get("paired_event_id")),
-        is_strava_stub=is_strava_stub(p),
-    )
+    paired = _id(p.get("paired_event_id"))
+    return DoneActivity(**read, paired_event_id=paired, is_strava_stub=is_strava_stub(p))
 
 
 def athlete_state(
