@@ -22,7 +22,7 @@ async def test_prompts_are_listed_and_name_only_real_tools(settings: Settings) -
     names = {spec.name for spec in TOOLS}
     async with Client(build_server(settings), mode="legacy") as client:  # type: ignore[arg-type]
         listed = (await client.list_prompts()).prompts
-        assert [p.name for p in listed] == [p.__name__ for p in PROMPTS]
+        assert [p.name for p in listed] == [p.name for p in PROMPTS]
         assert len(listed) >= 4
         for prompt in listed:
             assert prompt.description and prompt.title
