@@ -8,7 +8,8 @@ shapes. Figures are rounded for reading (seconds whole, kilometres and loads to 
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Protocol
 
 from pydantic import BaseModel, Field
 
@@ -24,6 +25,37 @@ class Spanned(RangeAnswer):
     sync_command: OptStr = Field(
         default=None, description="The `intervals-mcp sync` command that fetches the days not cached."
     )
+
+
+class DaySpan(BaseModel):
+    """A row about a span of days (a week, a gap): its first and last day, YYYY-MM-DD."""
+
+    start: str
+    end: str
+
+
+class Spell(Protocol):
+    """What a `DaySpan` is made from: anything with a first and a last day."""
+
+    @property
+    def start(self) -> date: ...
+
+    @property
+    def end(self) -> date: ...
+
+
+def span_of(spell: Spell) -> dict[str, str]:
+    """The `DaySpan` fields of `spell`."""
+    return {"start": str(spell.start), "end": str(spell.end)}
+
+
+class DatedActivity(BaseModel):
+    """A row naming one activity: its id, local date, type and name."""
+
+    id: str
+    date: str
+    type: OptStr = None
+    name: OptStr = None
 
 
 # --- get_training_summary -----------------------------------------------------------------------
@@ -151,9 +183,7 @@ class PolarizationRow(BaseModel):
     polarized: bool
 
 
-class WeekZonesRow(BaseModel):
-    start: str
-    end: str
+class WeekZonesRow(DaySpan):
     seconds: int
     low: OptFloat = None
     moderate: OptFloat = None
@@ -181,16 +211,11 @@ class MissedRow(BaseModel):
     name: OptStr = None
 
 
-class UnplannedRow(BaseModel):
-    id: str
-    date: str
-    type: OptStr = None
-    name: OptStr = None
+class UnplannedRow(DatedActivity):
+    pass
 
 
-class AdherenceWeekRow(BaseModel):
-    start: str
-    end: str
+class AdherenceWeekRow(DaySpan):
     planned: int
     completed: int
     missed: int
@@ -216,11 +241,7 @@ class PlanAdherenceResult(Spanned):
 # --- search_activities --------------------------------------------------------------------------
 
 
-class FoundActivity(BaseModel):
-    id: str
-    date: str
-    type: OptStr = None
-    name: OptStr = None
+class FoundActivity(DatedActivity):
     moving_time_s: OptInt = None
     distance_km: OptFloat = None
     training_load: OptFloat = None
@@ -243,9 +264,8 @@ class SearchResult(Spanned):
 # --- get_cache_status ---------------------------------------------------------------------------
 
 
-class Gap(BaseModel):
-    start: str
-    end: str
+class Gap(DaySpan):
+    pass
 
 
 class ResourceCacheRow(BaseModel):

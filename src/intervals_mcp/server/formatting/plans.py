@@ -20,6 +20,7 @@ from intervals_mcp.server.schemas_analysis import (
     PlanAdherenceResult,
     ResourceCacheRow,
     UnplannedRow,
+    span_of,
 )
 
 MISSED_NAMED = 8
@@ -105,8 +106,7 @@ def adherence_answer(
         hidden_completed=a.hidden_completed,
         weekly=[
             AdherenceWeekRow(
-                start=str(w.start),
-                end=str(w.end),
+                **span_of(w),
                 planned=w.planned,
                 completed=w.completed,
                 missed=w.missed,
@@ -184,7 +184,7 @@ def cache_row(
         cached_to=None if status.cached is None else str(status.cached.end),
         rows=rows,
         strava_hidden=hidden,
-        gaps=[Gap(start=str(g.start), end=str(g.end)) for g in status.gaps],
+        gaps=[Gap(**span_of(g)) for g in status.gaps],
         gap_days=status.gap_days,
         stale_days=status.stale_days,
         last_fetch=None if status.last_fetch is None else status.last_fetch.isoformat(timespec="seconds"),

@@ -26,6 +26,7 @@ from intervals_mcp.server.schemas_analysis import (
     TrainingSummaryResult,
     WeekZonesRow,
     ZoneRow,
+    span_of,
 )
 
 HIDDEN_NAMED = 6
@@ -45,7 +46,7 @@ def figures(t: Totals) -> Figures:
 
 
 def period_figures(p: Period, t: Totals) -> PeriodFigures:
-    return PeriodFigures(start=str(p.start), end=str(p.end), **figures(t).model_dump())
+    return PeriodFigures(**span_of(p), **figures(t).model_dump())
 
 
 def _said(t: Totals) -> str:
@@ -253,8 +254,7 @@ def intensity_answer(
         polarization=None if d.polarization is None else _polarization(d.polarization),
         weekly=[
             WeekZonesRow(
-                start=str(w.start),
-                end=str(w.end),
+                **span_of(w),
                 seconds=round(w.seconds),
                 **(_polarization(w.polarization).model_dump(exclude={"polarized"}) if w.polarization else {}),
             )
