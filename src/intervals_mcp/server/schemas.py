@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Self
+from dataclasses import fields as dataclass_fields
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 Scalar = str | int | float | bool | None
 
@@ -32,14 +36,19 @@ ScalarMap = Annotated[
 ]
 
 
-def rows_schema(what: str, fields: str | type[BaseModel]) -> WithJsonSchema:
+def rows_schema(what: str, fields: str | type[BaseModel] | type[DataclassInstance]) -> WithJsonSchema:
     """A list of rows published as an array of objects, the fields named in its description.
 
     A client validating structured output walks every value the schema types; for a table of
     rows that is most of the cost of an answer, and the row types guarantee nothing the server
     does not already check (pydantic validates every row against its model before sending).
     """
-    names = fields if isinstance(fields, str) else ", ".join(fields.model_fields)
+    if isinstance(fields, str):
+        names = fields
+    elif issubclass(fields, BaseModel):
+        names = ", ".join(fields.model_fields)
+    else:
+        names = ", ".join(f.name for f in dataclass_fields(fields))
     return WithJsonSchema(
         {
             "type": "array",

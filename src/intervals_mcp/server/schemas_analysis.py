@@ -13,6 +13,7 @@ from typing import Annotated, Protocol
 
 from pydantic import BaseModel, Field
 
+from intervals_mcp.analysis.adherence import AdherenceWeek
 from intervals_mcp.server.schemas import AthleteAnswer, OptFloat, OptInt, OptStr, RangeAnswer, rows_schema
 
 
@@ -215,16 +216,6 @@ class UnplannedRow(DatedActivity):
     pass
 
 
-class AdherenceWeekRow(DaySpan):
-    planned: int
-    completed: int
-    missed: int
-    unplanned: int
-    planned_load: float
-    done_load: float
-    compliance_pct: OptFloat = None
-
-
 class PlanAdherenceResult(Spanned):
     planned: int = Field(description="Planned workouts in the range, not in the future.")
     completed: int
@@ -235,7 +226,8 @@ class PlanAdherenceResult(Spanned):
     planned_load: float
     done_load: float
     hidden_completed: int = Field(description="Workouts done as Strava-hidden activities (load unknown).")
-    weekly: Annotated[list[AdherenceWeekRow], rows_schema("ISO week", AdherenceWeekRow)]
+    # the weeks as `analysis.adherence` counts them (loads rounded; days said as YYYY-MM-DD)
+    weekly: Annotated[list[AdherenceWeek], rows_schema("ISO week", AdherenceWeek)]
 
 
 # --- search_activities --------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 from intervals_mcp.analysis.adherence import Adherence
@@ -12,7 +13,6 @@ from intervals_mcp.analysis.search import SearchItem, Similar
 from intervals_mcp.server.formatting.core import Framed, cell, hmm, utc_minute
 from intervals_mcp.server.formatting.figures import framed, head, listed, plural, r1, thousands
 from intervals_mcp.server.schemas_analysis import (
-    AdherenceWeekRow,
     CacheStatusResult,
     FoundActivity,
     Gap,
@@ -105,12 +105,8 @@ def adherence_answer(
         done_load=round(a.done_load, 1),
         hidden_completed=a.hidden_completed,
         weekly=[
-            AdherenceWeekRow(
-                **span_of(w),
-                planned=w.planned,
-                completed=w.completed,
-                missed=w.missed,
-                unplanned=w.unplanned,
+            replace(
+                w,
                 planned_load=round(w.planned_load, 1),
                 done_load=round(w.done_load, 1),
                 compliance_pct=r1(w.compliance_pct),
