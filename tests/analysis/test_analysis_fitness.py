@@ -14,7 +14,6 @@ from intervals_mcp.analysis.fitness import (
     FORECAST_NOTE,
     FitnessDay,
     FitnessPoint,
-    Peak,
     downsample,
     fitness_trend,
     forecast_fitness,
@@ -40,7 +39,7 @@ def test_latest_peak_and_ramp_by_hand() -> None:
     # no value on the 3rd: the latest before it, dated as it is
     assert latest_fitness(points, D("2026-01-03")) == FitnessPoint(D("2026-01-02"), 51.0, 55.0, -4.0)
     assert latest_fitness(points, D("2025-12-31")) is None
-    assert peak_fitness(points) == Peak(D("2026-01-04"), 53.0)
+    assert peak_fitness(points) == FitnessPoint(D("2026-01-04"), 53.0, 50.0, 3.0)
     assert ramp_per_week(points) == pytest.approx((53.0 - 50.0) * 7 / 3)
     assert ramp_per_week(points[:1]) is None
 
@@ -49,7 +48,7 @@ def test_peak_tie_goes_to_the_most_recent_day() -> None:
     points = known_points([FitnessDay(D("2026-01-01"), 60.0, 1.0),
                            FitnessDay(D("2026-01-05"), 60.0, 2.0),
                            FitnessDay(D("2026-01-09"), 59.0, 3.0)])
-    assert peak_fitness(points) == Peak(D("2026-01-05"), 60.0)
+    assert peak_fitness(points) == FitnessPoint(D("2026-01-05"), 60.0, 2.0, 58.0)
 
 
 def test_forecast_uses_intervals_icu_decay_factors() -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -63,6 +66,12 @@ def test_sport_types_is_the_sql_form_of_the_rule() -> None:
     assert sport_types("VirtualRun") == frozenset({"VirtualRun"})
     assert sport_types("Yoga") == frozenset({"Yoga"})
     assert sport_types(None) is None
+
+
+def test_the_types_are_the_ones_intervals_icu_knows_each_named_once() -> None:
+    spec = json.loads((Path(__file__).parents[1] / "fake" / "openapi.json").read_text())
+    known = spec["components"]["schemas"]["SportSettings"]["properties"]["types"]["items"]["enum"]
+    assert sorted(ACTIVITY_TYPES) == sorted(known)
 
 
 def test_families_are_known_types_and_disjoint() -> None:

@@ -18,7 +18,7 @@ from itertools import pairwise
 import pytest
 from pydantic import SecretStr
 
-from intervals_mcp.api.client import IntervalsClient
+from intervals_mcp.api.client import IntervalsClient, events_path
 from intervals_mcp.api.retry import RetryPolicy
 from intervals_mcp.errors import (
     AuthenticationError,
@@ -120,6 +120,28 @@ async def test_writes_round_trip(fake: FakeIntervals) -> None:
     assert wellness["soreness"] == 3
     assert again["soreness"] == 3
     assert [r.method for r in fake.requests] == ["POST", "GET", "PUT", "DELETE", "GET", "PUT", "GET"]
+
+
+async def test_a_write_as_planned_sends_the_method_path_and_body_it_is_given(fake: FakeIntervals) -> None:
+    day = TODAY + timedelta(days=4)
+    event = {"category": "NOTE", "start_date_local": f"{day.isoformat()}T00:00:00", "name": "Rest"}
+    async with client_for(fake) as client:
+        created = await client.write("POST", events_path(ATHLETE), event)
+        assert created is not None
+        event_id = int(created["id"])
+        renamed = await client.write("PUT", events_path(ATHLETE, event_id), {"name": "Rest day"})
+        deleted = await client.write("DELETE", events_path(ATHLETE, event_id))
+        with pytest.raises(NotFoundError):
+            await client.write("DELETE", events_path(ATHLETE, event_id))
+    assert created["name"] == "Rest"
+    assert renamed is not None and renamed["name"] == "Rest day"
+    assert deleted is None
+    assert [(r.method, r.path) for r in fake.requests] == [
+        ("POST", f"/api/v1/athlete/{ATHLETE}/events"),
+        ("PUT", f"/api/v1/athlete/{ATHLETE}/events/{event_id}"),
+        ("DELETE", f"/api/v1/athlete/{ATHLETE}/events/{event_id}"),
+        ("DELETE", f"/api/v1/athlete/{ATHLETE}/events/{event_id}"),
+    ]
 
 
 # --- errors that are never retried ----------------------------------------------------------

@@ -18,7 +18,7 @@ from backends import Where, as_date, as_json, as_utc, backend_of, storage_env, s
 from intervals_mcp.db.resources import SPECS
 from intervals_mcp.fake import FakeIntervals, FakeStore, LoggedRequest
 from intervals_mcp.fake.routes_activities import listed
-from intervals_mcp.sync.windows import FreshnessPolicy, plan_windows
+from intervals_mcp.sync.windows import FreshnessPolicy, plan_windows, stale_days
 
 from .helpers import API_KEY, ATHLETE, store_range
 
@@ -126,15 +126,7 @@ def windows_left(where: Where | None, start: date, end: date) -> int:
     total = 0
     for resource in TABLES:
         covered = {} if where is None else covered_at(where, resource)
-        total += len(
-            plan_windows(
-                start,
-                end,
-                covered,
-                date.today(),
-                datetime.now(UTC),
-                FreshnessPolicy(),
-                SPECS[resource].window_days,
-            )
-        )
+        today, policy = date.today(), FreshnessPolicy()
+        stale = stale_days(start, end, covered, today, datetime.now(UTC), policy)
+        total += len(plan_windows(stale, today, policy, SPECS[resource].window_days))
     return total

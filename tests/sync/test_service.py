@@ -13,6 +13,7 @@ from intervals_mcp.api.client import IntervalsClient
 from intervals_mcp.api.retry import RetryPolicy
 from intervals_mcp.config import Settings
 from intervals_mcp.db import queries
+from intervals_mcp.db.columns import each_day
 from intervals_mcp.db.engine import Database
 from intervals_mcp.db.reader import CacheReader
 from intervals_mcp.db.resources import SPECS
@@ -68,9 +69,7 @@ async def test_five_years_into_an_empty_cache_match_the_fake_field_for_field(
     for resource in RESOURCES:
         assert cached[resource] == expected[resource], resource
         assert report.resources[resource].inserted == len(expected[resource])
-        planned = plan_windows(
-            start, end, {}, TODAY, service.now(), service.policy, SPECS[resource].window_days
-        )
+        planned = plan_windows(each_day(start, end), TODAY, service.policy, SPECS[resource].window_days)
         assert report.resources[resource].requests == len(planned)
     stubs = [a for a in cached["activities"].values() if a.get("source") == "STRAVA"]
     assert stubs and all(
@@ -100,7 +99,7 @@ async def test_second_sync_fetches_only_what_the_policy_calls_for(
     assert {r for r, _ in lists} == set(RESOURCES)
     assert all(q["oldest"] >= BOUNDARY.isoformat() for _, q in lists)  # no history re-fetched
     recent_windows = sum(
-        len(plan_windows(BOUNDARY, end, {}, TODAY, clock(), service.policy, SPECS[r].window_days))
+        len(plan_windows(each_day(BOUNDARY, end), TODAY, service.policy, SPECS[r].window_days))
         for r in RESOURCES
     )
     assert recent.requests == len(lists) == recent_windows == 4  # activities need 2 of 120 days
@@ -108,7 +107,7 @@ async def test_second_sync_fetches_only_what_the_policy_calls_for(
     fake.clear_log()
     full = await service.sync(start, end, RESOURCES, full=True)
     windows = sum(
-        len(plan_windows(start, end, {}, TODAY, clock(), service.policy, SPECS[r].window_days))
+        len(plan_windows(each_day(start, end), TODAY, service.policy, SPECS[r].window_days))
         for r in RESOURCES
     )
     assert full.requests == len(list_paths(fake)) == windows

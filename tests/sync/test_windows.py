@@ -79,7 +79,9 @@ def test_stale_days_lists_missing_and_expired_days() -> None:
 
 def test_empty_cache_is_chunked_and_split_at_the_recent_boundary() -> None:
     start, end = date(2026, 1, 1), TODAY + timedelta(days=30)
-    windows = plan_windows(start, end, {}, TODAY, NOW, POLICY, max_days=120)
+    stale = stale_days(start, end, {}, TODAY, NOW, POLICY)
+    assert stale == list(each_day(start, end))
+    windows = plan_windows(stale, TODAY, POLICY, max_days=120)
     # contiguous, ascending, covering every day exactly once
     assert windows[0][0] == start and windows[-1][1] == end
     for (_, prev_end), (next_start, _) in itertools.pairwise(windows):
@@ -95,14 +97,17 @@ def test_empty_cache_is_chunked_and_split_at_the_recent_boundary() -> None:
 def test_fresh_cache_plans_only_the_recent_window() -> None:
     start, end = date(2021, 11, 24), TODAY + timedelta(days=60)
     covered = cover(start, end, NOW - timedelta(minutes=30))
-    assert plan_windows(start, end, covered, TODAY, NOW, POLICY, max_days=366) == [(BOUNDARY, end)]
+    stale = stale_days(start, end, covered, TODAY, NOW, POLICY)
+    assert plan_windows(stale, TODAY, POLICY, max_days=366) == [(BOUNDARY, end)]
 
 
 def test_fully_fresh_cache_plans_nothing_unless_full() -> None:
     start, end = date(2026, 1, 1), date(2026, 6, 30)
     covered = cover(start, end, NOW - timedelta(minutes=1))
-    assert plan_windows(start, end, covered, TODAY, NOW, POLICY, max_days=120) == []
-    assert plan_windows(start, end, covered, TODAY, NOW, POLICY, max_days=120, full=True) == [
+    stale = stale_days(start, end, covered, TODAY, NOW, POLICY)
+    assert plan_windows(stale, TODAY, POLICY, max_days=120) == []
+    # a full refresh plans every day of the range (see SyncService.plan)
+    assert plan_windows(each_day(start, end), TODAY, POLICY, max_days=120) == [
         (start, start + timedelta(days=119)),
         (start + timedelta(days=120), end),
     ]
@@ -111,7 +116,8 @@ def test_fully_fresh_cache_plans_nothing_unless_full() -> None:
 def test_fresh_days_split_stale_runs() -> None:
     start, end = date(2026, 1, 1), date(2026, 1, 31)
     covered = cover(date(2026, 1, 10), date(2026, 1, 20), NOW - timedelta(days=1))
-    assert plan_windows(start, end, covered, TODAY, NOW, POLICY, max_days=366) == [
+    stale = stale_days(start, end, covered, TODAY, NOW, POLICY)
+    assert plan_windows(stale, TODAY, POLICY, max_days=366) == [
         (date(2026, 1, 1), date(2026, 1, 9)),
         (date(2026, 1, 21), date(2026, 1, 31)),
     ]
@@ -120,19 +126,20 @@ def test_fresh_days_split_stale_runs() -> None:
 def test_single_day_windows_when_max_days_is_one() -> None:
     start, end = date(2026, 1, 1), date(2026, 1, 3)
     single = [(d, d) for d in each_day(start, end)]
-    assert plan_windows(start, end, {}, TODAY, NOW, POLICY, max_days=1) == single
+    assert plan_windows(each_day(start, end), TODAY, POLICY, max_days=1) == single
 
 
 def test_empty_range_and_bad_max_days() -> None:
-    assert plan_windows(TODAY, TODAY - timedelta(days=1), {}, TODAY, NOW, POLICY, 10) == []
+    assert plan_windows(each_day(TODAY, TODAY - timedelta(days=1)), TODAY, POLICY, 10) == []
+    assert plan_windows([], TODAY, POLICY, 10) == []
     with pytest.raises(ValueError, match="max_days"):
-        plan_windows(TODAY, TODAY, {}, TODAY, NOW, POLICY, max_days=0)
+        plan_windows([TODAY], TODAY, POLICY, max_days=0)
 
 
 def test_five_years_fit_the_request_budget() -> None:
     start, end = TODAY - timedelta(days=5 * 365), TODAY + timedelta(days=60)
     total = sum(
-        len(plan_windows(start, end, {}, TODAY, NOW, POLICY, max_days=n))
+        len(plan_windows(each_day(start, end), TODAY, POLICY, max_days=n))
         for n in (spec.window_days for spec in SPECS.values())
     )
     assert total <= 30

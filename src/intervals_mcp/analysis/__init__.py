@@ -21,8 +21,8 @@ summary: ActivityRow (one activity, or `sessions` of them summed) ->
     (HiddenActivity(date, id), ...), records). Totals(sessions, moving_time_s, distance_km,
     elevation_m, training_load, strava_hidden); also `totals_of(rows)`.
 fitness: FitnessDay(date, ctl, atl) -> `fitness_trend(days, start, end, forecast_days,
-    planned)` -> FitnessTrend(latest: FitnessPoint(date, ctl, atl, form), peak: Peak(date,
-    ctl), points (<= 60), ramp_per_week, forecast: (ForecastPoint(date, ctl, atl, form,
+    planned)` -> FitnessTrend(latest: FitnessPoint(date, ctl, atl, form), peak: FitnessPoint,
+    points (<= 60), ramp_per_week, forecast: (ForecastPoint(date, ctl, atl, form,
     planned_load), ...), forecast_note, records); pieces: `known_points`, `latest_fitness`,
     `peak_fitness`, `downsample`, `ramp_per_week`, `forecast_fitness`, FORECAST_NOTE.
 wellness: WellnessDay(date, hrv, resting_hr, sleep_secs, weight) -> `wellness_trends(days,

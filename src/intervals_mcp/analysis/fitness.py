@@ -44,6 +44,8 @@ class FitnessDay:
 
 @dataclass(frozen=True, slots=True)
 class FitnessPoint:
+    """A day with both values: Intervals.icu's own, or (as a `ForecastPoint`) our projection."""
+
     date: date
     ctl: float
     atl: float
@@ -51,24 +53,16 @@ class FitnessPoint:
 
 
 @dataclass(frozen=True, slots=True)
-class Peak:
-    date: date
-    ctl: float
+class ForecastPoint(FitnessPoint):
+    """A projected day: the values the planned load of that day leads to (an estimate)."""
 
-
-@dataclass(frozen=True, slots=True)
-class ForecastPoint:
-    date: date
-    ctl: float
-    atl: float
-    form: float
     planned_load: float
 
 
 @dataclass(frozen=True, slots=True)
 class FitnessTrend:
     latest: FitnessPoint | None
-    peak: Peak | None
+    peak: FitnessPoint | None  # the day of the highest CTL (see `peak_fitness`)
     points: tuple[FitnessPoint, ...]
     ramp_per_week: float | None
     forecast: tuple[ForecastPoint, ...]
@@ -91,12 +85,9 @@ def latest_fitness(points: Sequence[FitnessPoint], end: date) -> FitnessPoint | 
     return max(before, key=lambda p: p.date) if before else None
 
 
-def peak_fitness(points: Sequence[FitnessPoint]) -> Peak | None:
-    """The highest CTL; on a tie, the most recent day."""
-    if not points:
-        return None
-    best = max(points, key=lambda p: (p.ctl, p.date))
-    return Peak(best.date, best.ctl)
+def peak_fitness(points: Sequence[FitnessPoint]) -> FitnessPoint | None:
+    """The point of the highest CTL; on a tie, the most recent day."""
+    return max(points, key=lambda p: (p.ctl, p.date), default=None)
 
 
 class _Charted(Protocol):

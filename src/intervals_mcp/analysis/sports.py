@@ -22,19 +22,6 @@ from __future__ import annotations
 
 from intervals_mcp.errors import InputError
 
-# Every activity type the OpenAPI document lists (Activity.type), in its order.
-ACTIVITY_TYPES: tuple[str, ...] = (
-    "Ride", "Run", "Swim", "WeightTraining", "Hike", "Walk", "AlpineSki", "BackcountrySki",
-    "Badminton", "Canoeing", "Crossfit", "EBikeRide", "EMountainBikeRide", "Elliptical", "Golf",
-    "GravelRide", "TrackRide", "Handcycle", "HighIntensityIntervalTraining", "Hockey",
-    "IceSkate", "InlineSkate", "Kayaking", "Kitesurf", "MountainBikeRide", "Cyclocross",
-    "NordicSki", "OpenWaterSwim", "Padel", "Pilates", "Pickleball", "Racquetball", "Rugby",
-    "RockClimbing", "RollerSki", "Rowing", "Sail", "Skateboard", "Snowboard", "Snowshoe",
-    "Soccer", "Squash", "StairStepper", "StandUpPaddling", "Surfing", "TableTennis", "Tennis",
-    "TrailRun", "Transition", "Velomobile", "VirtualRide", "VirtualRow", "VirtualRun",
-    "VirtualSki", "WaterSport", "Wheelchair", "Windsurf", "Workout", "Yoga", "Other",
-)
-
 SPORT_FAMILIES: dict[str, frozenset[str]] = {
     "Ride": frozenset(
         {"Ride", "VirtualRide", "GravelRide", "MountainBikeRide", "TrackRide", "Cyclocross"}
@@ -44,6 +31,24 @@ SPORT_FAMILIES: dict[str, frozenset[str]] = {
     "Rowing": frozenset({"Rowing", "VirtualRow"}),
     "NordicSki": frozenset({"NordicSki", "VirtualSki", "RollerSki"}),
 }
+
+# The activity types outside every family, alphabetically: each is a sport of its own.
+OWN_SPORTS: tuple[str, ...] = (
+    "AlpineSki", "BackcountrySki", "Badminton", "Canoeing", "Crossfit", "EBikeRide",
+    "EMountainBikeRide", "Elliptical", "Golf", "Handcycle", "HighIntensityIntervalTraining",
+    "Hike", "Hockey", "IceSkate", "InlineSkate", "Kayaking", "Kitesurf", "Other", "Padel",
+    "Pickleball", "Pilates", "Racquetball", "RockClimbing", "Rugby", "Sail", "Skateboard",
+    "Snowboard", "Snowshoe", "Soccer", "Squash", "StairStepper", "StandUpPaddling", "Surfing",
+    "TableTennis", "Tennis", "Transition", "Velomobile", "Walk", "WaterSport",
+    "WeightTraining", "Wheelchair", "Windsurf", "Workout", "Yoga",
+)
+
+# Every activity type Intervals.icu knows (the OpenAPI document's SportSettings.types; a test
+# checks they agree): the families' members, then the sports of their own. Each is named once.
+ACTIVITY_TYPES: tuple[str, ...] = (
+    *(member for family in SPORT_FAMILIES.values() for member in sorted(family)),
+    *OWN_SPORTS,
+)
 
 _CANONICAL = {name.casefold(): name for name in ACTIVITY_TYPES}
 _FAMILY_OF = {member: base for base, members in SPORT_FAMILIES.items() for member in members}

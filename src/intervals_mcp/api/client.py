@@ -65,6 +65,15 @@ class IntervalsClient(Transport):
     with another retry budget sharing the pool, the throttle and `request_count`.
     """
 
+    async def write(self, method: str, path: str, body: Any = None) -> dict[str, Any] | None:
+        """One write exactly as given: `method` (POST, PUT or DELETE), `path` under the base URL,
+        the JSON `body`. Answers the object upstream returns; None for a DELETE (whatever its body
+        says is ignored). Like every write, never retried on 5xx or timeouts."""
+        if method == "DELETE":
+            await self._request(method, path, body=body, expect=None)
+            return None
+        return await self._json_object(method, path, body=body)
+
     async def get_athlete(self, athlete_id: str) -> dict[str, Any]:
         """GET /athlete/{id}: the athlete with sportSettings and custom_items."""
         return await self._json_object("GET", f"athlete/{_segment(athlete_id)}")

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+
+from pydantic import Field
+from pydantic.dataclasses import dataclass
 
 from intervals_mcp.errors import (
     InvalidResponseError,
@@ -43,29 +45,18 @@ class RetryPolicy:
     at least `min_attempt_seconds` of the budget remain after its wait, and each attempt's
     timeout is cut to what is left of the budget. A connection that cannot be made at all
     (refused, unknown host) gets at most `connect_attempts` tries within `connect_seconds`:
-    it rarely mends within a call, and a sync's long budget must not be spent on it.
+    it rarely mends within a call, and a sync's long budget must not be spent on it. Each
+    figure's bound is checked when a policy is made (a ValueError names the one out of bounds).
     """
 
-    total_seconds: float = 8.0
-    max_attempts: int = 6
-    base_delay: float = 0.25
-    max_delay: float = 8.0
-    max_retry_after: float = 30.0
-    min_attempt_seconds: float = 1.0
-    connect_attempts: int = 3
-    connect_seconds: float = 3.0
-
-    def __post_init__(self) -> None:
-        if self.total_seconds <= 0:
-            raise ValueError("RetryPolicy.total_seconds must be positive")
-        if self.max_attempts < 1:
-            raise ValueError("RetryPolicy.max_attempts must be at least 1")
-        if self.base_delay < 0 or self.max_delay < 0 or self.max_retry_after < 0:
-            raise ValueError("RetryPolicy delays must not be negative")
-        if self.min_attempt_seconds <= 0:
-            raise ValueError("RetryPolicy.min_attempt_seconds must be positive")
-        if self.connect_attempts < 1 or self.connect_seconds <= 0:
-            raise ValueError("RetryPolicy.connect_attempts and connect_seconds must be positive")
+    total_seconds: float = Field(default=8.0, gt=0)
+    max_attempts: int = Field(default=6, ge=1)
+    base_delay: float = Field(default=0.25, ge=0)
+    max_delay: float = Field(default=8.0, ge=0)
+    max_retry_after: float = Field(default=30.0, ge=0)
+    min_attempt_seconds: float = Field(default=1.0, gt=0)
+    connect_attempts: int = Field(default=3, ge=1)
+    connect_seconds: float = Field(default=3.0, gt=0)
 
 
 def is_retryable(error: BaseException, method: str) -> bool:

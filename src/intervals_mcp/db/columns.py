@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -147,30 +147,75 @@ def _require_id(payload: JSONDict, what: str) -> object:
     return value
 
 
+def _paired_activity(value: object) -> str | None:
+    """An activity id as the activities table keys it (text), from text or a bare number."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return _text(value)
+
+
+def _start(payload: JSONDict, record: str) -> JSONDict:
+    """The local date and wall-clock start of a dated record (`record` names it in the error)."""
+    start = parse_local_datetime(payload.get("start_date_local"))
+    if start is None:
+        raise ValueError(f"{record} has no readable start_date_local, so it cannot be cached.")
+    return {"local_date": start.date(), "start_date_local": start}
+
+
+Reader = Callable[[object], object]
+Fields = Mapping[str, tuple[str, Reader]]  # column -> (payload key, how its value is read)
+
+
+def _read(payload: JSONDict, fields: Fields) -> JSONDict:
+    """The columns `fields` declares, each read from its payload key."""
+    return {column: read(payload.get(key)) for column, (key, read) in fields.items()}
+
+
+# The columns read straight from one payload field each (ids and dates are read apart).
+ACTIVITY_FIELDS: Fields = {
+    "type": ("type", _text),
+    "name": ("name", _text),
+    "source": ("source", _text),
+    "icu_sync_date": ("icu_sync_date", parse_timestamp),
+    "analyzed": ("analyzed", parse_timestamp),
+    "moving_time": ("moving_time", _int),
+    "distance": ("distance", _number),
+    "training_load": ("icu_training_load", _number),
+    "elevation_gain": ("total_elevation_gain", _number),
+    "intensity": ("icu_intensity", _number),
+    "paired_event_id": ("paired_event_id", _event_id),
+    "description": ("description", _text),
+}
+WELLNESS_FIELDS: Fields = {
+    "updated": ("updated", parse_timestamp),
+    "ctl": ("ctl", _number),
+    "atl": ("atl", _number),
+    "hrv": ("hrv", _number),
+    "resting_hr": ("restingHR", _number),
+    "sleep_secs": ("sleepSecs", _number),
+    "weight": ("weight", _number),
+}
+EVENT_FIELDS: Fields = {
+    "end_date_local": ("end_date_local", parse_local_datetime),
+    "category": ("category", _text),
+    "type": ("type", _text),
+    "name": ("name", _text),
+    "updated": ("updated", parse_timestamp),
+    "training_load": ("icu_training_load", _number),
+    "paired_activity_id": ("paired_activity_id", _paired_activity),
+}
+PROFILE_FIELDS: Fields = {"name": ("name", _text), "timezone": ("timezone", _text)}
+
+
 def activity_columns(payload: JSONDict) -> JSONDict:
     """Columns of an activity (full object or Strava stub) from the list or detail endpoint."""
     activity_id = str(_require_id(payload, "activity"))
-    start = parse_local_datetime(payload.get("start_date_local"))
-    if start is None:
-        raise ValueError(f"Activity {activity_id} has no readable start_date_local, so it cannot be cached.")
     return {
         "id": activity_id,
-        "local_date": start.date(),
-        "start_date_local": start,
-        "type": _text(payload.get("type")),
-        "name": _text(payload.get("name")),
-        "source": _text(payload.get("source")),
+        **_start(payload, f"Activity {activity_id}"),
+        **_read(payload, ACTIVITY_FIELDS),
         "is_strava_stub": is_strava_stub(payload),
-        "icu_sync_date": parse_timestamp(payload.get("icu_sync_date")),
-        "analyzed": parse_timestamp(payload.get("analyzed")),
-        "moving_time": _int(payload.get("moving_time")),
-        "distance": _number(payload.get("distance")),
-        "training_load": _number(payload.get("icu_training_load")),
-        "elevation_gain": _number(payload.get("total_elevation_gain")),
         "average_watts": _first_number(payload, "icu_average_watts", "average_watts"),
-        "intensity": _number(payload.get("icu_intensity")),
-        "paired_event_id": _event_id(payload.get("paired_event_id")),
-        "description": _text(payload.get("description")),
     }
 
 
@@ -216,17 +261,7 @@ def wellness_columns(payload: JSONDict) -> JSONDict:
     day = local_date_of(raw_id)
     if day is None:
         raise ValueError(f"Wellness id {raw_id!r} is not a date, so it cannot be cached.")
-    return {
-        "id": day.isoformat(),
-        "local_date": day,
-        "updated": parse_timestamp(payload.get("updated")),
-        "ctl": _number(payload.get("ctl")),
-        "atl": _number(payload.get("atl")),
-        "hrv": _number(payload.get("hrv")),
-        "resting_hr": _number(payload.get("restingHR")),
-        "sleep_secs": _number(payload.get("sleepSecs")),
-        "weight": _number(payload.get("weight")),
-    }
+    return {"id": day.isoformat(), "local_date": day, **_read(payload, WELLNESS_FIELDS)}
 
 
 def event_columns(payload: JSONDict) -> JSONDict:
@@ -236,21 +271,7 @@ def event_columns(payload: JSONDict) -> JSONDict:
         event_id = int(str(raw_id))
     except ValueError:
         raise ValueError(f"Event id {raw_id!r} is not an integer, so it cannot be cached.") from None
-    start = parse_local_datetime(payload.get("start_date_local"))
-    if start is None:
-        raise ValueError(f"Event {event_id} has no readable start_date_local, so it cannot be cached.")
-    return {
-        "id": event_id,
-        "local_date": start.date(),
-        "start_date_local": start,
-        "end_date_local": parse_local_datetime(payload.get("end_date_local")),
-        "category": _text(payload.get("category")),
-        "type": _text(payload.get("type")),
-        "name": _text(payload.get("name")),
-        "updated": parse_timestamp(payload.get("updated")),
-        "training_load": _number(payload.get("icu_training_load")),
-        "paired_activity_id": _paired_activity(payload.get("paired_activity_id")),
-    }
+    return {"id": event_id, **_start(payload, f"Event {event_id}"), **_read(payload, EVENT_FIELDS)}
 
 
 def as_payload(answer: object, listed_as: str | None, what: str) -> JSONDict:
@@ -264,19 +285,9 @@ def as_payload(answer: object, listed_as: str | None, what: str) -> JSONDict:
     raise ValueError(f"The {what} answer is a {type(answer).__name__}, not the {expected} expected")
 
 
-def _paired_activity(value: object) -> str | None:
-    """An activity id as the activities table keys it (text), from text or a bare number."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return _text(value)
-
-
 def profile_columns(payload: JSONDict) -> JSONDict:
     """Columns of the athlete object (with sportSettings)."""
-    return {
-        "name": _text(payload.get("name")),
-        "timezone": _text(payload.get("timezone")),
-    }
+    return _read(payload, PROFILE_FIELDS)
 
 
 def each_day(start: date, end: date) -> Iterator[date]:

@@ -33,7 +33,19 @@ def _local(*, nullable: bool = False) -> Any:
     return Field(default=None, sa_type=DateTime(timezone=False), nullable=nullable)
 
 
-class Activity(SQLModel, table=True):
+class CachedAnswer(SQLModel):
+    """What every table of upstream answers holds besides its own keys and columns: the athlete
+    it belongs to (the first key), the full payload as JSON, the payload's digest (whether a
+    re-fetch changed anything) and when it was fetched (writes never go backwards in time).
+    Its columns come first in the model; a table's order on disk is its migrations'."""
+
+    athlete_id: str = Field(primary_key=True)
+    payload_hash: str
+    fetched_at: datetime
+    payload: dict[str, Any] = _payload()
+
+
+class Activity(CachedAnswer, table=True):
     """An activity as returned by the list endpoint (full object, or a 5-key Strava stub)."""
 
     __tablename__: ClassVar[Any] = "activities"
@@ -56,7 +68,6 @@ class Activity(SQLModel, table=True):
         ),
     )
 
-    athlete_id: str = Field(primary_key=True)
     id: str = Field(primary_key=True)
     local_date: date
     start_date_local: datetime = _local()
@@ -76,12 +87,9 @@ class Activity(SQLModel, table=True):
     intensity: float | None = None
     paired_event_id: int | None = Field(default=None, sa_type=BigInteger)
     description: str | None = None
-    payload_hash: str
-    fetched_at: datetime
-    payload: dict[str, Any] = _payload()
 
 
-class WellnessDay(SQLModel, table=True):
+class WellnessDay(CachedAnswer, table=True):
     """One wellness record; upstream its id is the local date "YYYY-MM-DD"."""
 
     __tablename__: ClassVar[Any] = "wellness"
@@ -101,7 +109,6 @@ class WellnessDay(SQLModel, table=True):
         ),
     )
 
-    athlete_id: str = Field(primary_key=True)
     id: str = Field(primary_key=True)
     local_date: date
     updated: datetime | None = None
@@ -112,12 +119,9 @@ class WellnessDay(SQLModel, table=True):
     resting_hr: float | None = None
     sleep_secs: float | None = None
     weight: float | None = None
-    payload_hash: str
-    fetched_at: datetime
-    payload: dict[str, Any] = _payload()
 
 
-class Event(SQLModel, table=True):
+class Event(CachedAnswer, table=True):
     """A calendar event: planned workout, note, race, target …"""
 
     __tablename__: ClassVar[Any] = "events"
@@ -126,7 +130,6 @@ class Event(SQLModel, table=True):
         Index("ix_events_athlete_category_date", "athlete_id", "category", "local_date"),
     )
 
-    athlete_id: str = Field(primary_key=True)
     # Event ids are int32 upstream today; 64 bits so a future id can never overflow the column.
     id: int = Field(primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False})
     local_date: date
@@ -139,23 +142,16 @@ class Event(SQLModel, table=True):
     # The plan's load and the activity it was done as (added in migration 0004).
     training_load: float | None = None
     paired_activity_id: str | None = None
-    payload_hash: str
-    fetched_at: datetime
-    payload: dict[str, Any] = _payload()
 
 
-class ActivityExtra(SQLModel):
+class ActivityExtra(CachedAnswer):
     """What every per-activity extra table holds: the extra of one activity, with the activity's
     change markers it was fetched under, kept as the exact strings upstream sent (when the
     activity's markers move, the extra is stale)."""
 
-    athlete_id: str = Field(primary_key=True)
     activity_id: str = Field(primary_key=True)
     icu_sync_date: str | None = None
     analyzed: str | None = None
-    payload_hash: str
-    fetched_at: datetime
-    payload: dict[str, Any] = _payload()
 
 
 class ActivityIntervals(ActivityExtra, table=True):
@@ -178,7 +174,7 @@ class ActivityMessages(ActivityExtra, table=True):
     __tablename__: ClassVar[Any] = "activity_messages"
 
 
-class AthleteDocument(SQLModel, table=True):
+class AthleteDocument(CachedAnswer, table=True):
     """One athlete-level answer of upstream that is not a dated record: curves, gear, custom
     items, the athletes a key follows. `kind` names it (see resources.DOCUMENTS), `key` the
     query it answers (e.g. the curves and filters asked), `marker` what it was fetched under
@@ -186,13 +182,9 @@ class AthleteDocument(SQLModel, table=True):
 
     __tablename__: ClassVar[Any] = "athlete_documents"
 
-    athlete_id: str = Field(primary_key=True)
     kind: str = Field(primary_key=True)
     key: str = Field(primary_key=True)
     marker: str | None = None
-    payload_hash: str
-    fetched_at: datetime
-    payload: dict[str, Any] = _payload()
 
 
 class ActivityZoneTime(SQLModel, table=True):
@@ -219,21 +211,17 @@ class ActivityZoneTime(SQLModel, table=True):
     seconds: float
 
 
-class AthleteProfile(SQLModel, table=True):
+class AthleteProfile(CachedAnswer, table=True):
     """The athlete object with sportSettings (FTP, LTHR, zones per sport), stored under its
     real id (never `0`); refreshed daily."""
 
     __tablename__: ClassVar[Any] = "athlete_profiles"
 
-    athlete_id: str = Field(primary_key=True)
     name: str | None = None
     timezone: str | None = None
     # Set on the athlete that `0` (the API key's owner) resolved to, so a restart with
     # ATHLETE_ID=0 and Intervals.icu unreachable still knows whose cache to read.
     key_owner: bool = False
-    payload_hash: str
-    fetched_at: datetime
-    payload: dict[str, Any] = _payload()
 
 
 class SyncCoverage(SQLModel, table=True):

@@ -111,6 +111,46 @@ class ResourceSpec:
         return self.id_type(record_id)
 
 
+Extra = Literal["intervals", "streams", "messages"]
+
+
+@dataclass(frozen=True)
+class ExtraSpec:
+    """Per-record extras: fetched by the parent's id, keyed by (athlete, parent id)."""
+
+    name: Extra
+    parent: Resource
+    table: Table
+    parent_column: str
+    fetch_method: str  # IntervalsClient method: (parent id) -> dict, or a list (see listed_as)
+    listed_as: str | None = None  # a list answer is stored as {listed_as: [...]}
+    ages: bool = False  # also stale after the freshness policy's time for the parent's day
+
+
+def _of_activity(
+    name: Extra, table: Table, fetch_method: str, *, listed_as: str | None = None, ages: bool = False
+) -> ExtraSpec:
+    """An extra of one activity, keyed by its `activity_id`."""
+    return ExtraSpec(name, "activities", table, "activity_id", fetch_method, listed_as=listed_as, ages=ages)
+
+
+EXTRAS: dict[str, ExtraSpec] = {
+    "intervals": _of_activity("intervals", INTERVALS, "get_activity_intervals"),
+    # Streams are big (a value per second per stream): fetched once per change marker, all the
+    # activity has at once, so any later choice of streams is answered from the cache.
+    "streams": _of_activity("streams", STREAMS, "get_activity_streams", listed_as="streams"),
+    # A new comment moves none of the activity's markers: messages also age like its day.
+    "messages": _of_activity(
+        "messages", MESSAGES, "list_activity_messages", listed_as="messages", ages=True
+    ),
+}
+
+
+def _extras_of(parent: Resource) -> tuple[Cascade, ...]:
+    """Where the extras of a record of `parent` are kept: they go when the record goes."""
+    return tuple(Cascade(e.table, e.parent_column) for e in EXTRAS.values() if e.parent == parent)
+
+
 # The list endpoints have no paging: one request returns the whole window. A year of activities
 # is ~1.3 a day x ~4.6 KB each ≈ 2.2 MB; 120 days keeps one response near 0.7 MB, small enough
 # to parse quickly and to retry cheaply, while five years still take only ~16 requests.
@@ -130,12 +170,7 @@ SPECS: dict[Resource, ResourceSpec] = {
         owner_key="icu_athlete_id",
         window_days=120,
         order=(ACTIVITIES.c.start_date_local.desc(), ACTIVITIES.c.id.desc()),
-        cascades=(
-            Cascade(INTERVALS, "activity_id"),
-            Cascade(STREAMS, "activity_id"),
-            Cascade(MESSAGES, "activity_id"),
-            Cascade(ZONE_TIMES, "activity_id"),
-        ),
+        cascades=(*_extras_of("activities"), Cascade(ZONE_TIMES, "activity_id")),
         children=Children(ZONE_TIMES, "activity_id", zone_time_rows),
     ),
     "wellness": ResourceSpec(
@@ -175,53 +210,6 @@ def spec_of(name: str) -> ResourceSpec:
         return SPECS[name]  # type: ignore[index]
     except KeyError:
         raise ValueError(f"Unknown resource {name!r}: use {', '.join(RESOURCES)}.") from None
-
-
-Extra = Literal["intervals", "streams", "messages"]
-
-
-@dataclass(frozen=True)
-class ExtraSpec:
-    """Per-record extras: fetched by the parent's id, keyed by (athlete, parent id)."""
-
-    name: Extra
-    parent: Resource
-    table: Table
-    parent_column: str
-    fetch_method: str  # IntervalsClient method: (parent id) -> dict, or a list (see listed_as)
-    listed_as: str | None = None  # a list answer is stored as {listed_as: [...]}
-    ages: bool = False  # also stale after the freshness policy's time for the parent's day
-
-
-EXTRAS: dict[str, ExtraSpec] = {
-    "intervals": ExtraSpec(
-        name="intervals",
-        parent="activities",
-        table=INTERVALS,
-        parent_column="activity_id",
-        fetch_method="get_activity_intervals",
-    ),
-    # Streams are big (a value per second per stream): fetched once per change marker, all the
-    # activity has at once, so any later choice of streams is answered from the cache.
-    "streams": ExtraSpec(
-        name="streams",
-        parent="activities",
-        table=STREAMS,
-        parent_column="activity_id",
-        fetch_method="get_activity_streams",
-        listed_as="streams",
-    ),
-    # A new comment moves none of the activity's markers: messages also age like its day.
-    "messages": ExtraSpec(
-        name="messages",
-        parent="activities",
-        table=MESSAGES,
-        parent_column="activity_id",
-        fetch_method="list_activity_messages",
-        listed_as="messages",
-        ages=True,
-    ),
-}
 
 
 Document = Literal["curves", "gear", "custom_items", "athletes"]

@@ -30,7 +30,13 @@ from intervals_mcp.errors import STOPS_A_SYNC, AuthenticationError, InvalidRespo
 from intervals_mcp.sync.athletes import Athlete
 from intervals_mcp.sync.memo import GenerationMemo
 from intervals_mcp.sync.reports import Freshness, Progress, ProgressEvent
-from intervals_mcp.sync.windows import FreshnessPolicy, Window, newest_days, plan_windows
+from intervals_mcp.sync.windows import (
+    FreshnessPolicy,
+    Window,
+    newest_days,
+    plan_windows,
+    stale_days,
+)
 from intervals_mcp.words import plural
 
 log = logging.getLogger(__name__)
@@ -112,9 +118,9 @@ class SyncService:
     ) -> list[Window]:
         """The windows of [start, end] to fetch now, under this service's policy and clock."""
         now = self.now()
-        return plan_windows(
-            start, end, covered, athlete.today(now), now, self.policy, SPECS[resource].window_days, full=full
-        )
+        today = athlete.today(now)
+        days = each_day(start, end) if full else stale_days(start, end, covered, today, now, self.policy)
+        return plan_windows(days, today, self.policy, SPECS[resource].window_days)
 
     # --- ranges -----------------------------------------------------------------------------
 

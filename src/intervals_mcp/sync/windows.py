@@ -6,7 +6,7 @@ is the athlete's local date and `now` the current UTC time, both passed in so te
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -73,42 +73,26 @@ def stale_days(
 
 
 def plan_windows(
-    start: date,
-    end: date,
-    covered: Mapping[date, datetime],
-    today: date,
-    now: datetime,
-    policy: FreshnessPolicy,
-    max_days: int,
-    full: bool = False,
+    days: Iterable[date], today: date, policy: FreshnessPolicy, max_days: int
 ) -> list[Window]:
-    """Group the stale days of [start, end] into inclusive fetch windows, ascending.
+    """Group `days` (ascending: the stale days of a range, or all its days for a full refresh)
+    into inclusive fetch windows, ascending.
 
-    Consecutive stale days share a window of at most `max_days` days. A window never spans the
+    Consecutive days share a window of at most `max_days` days. A window never spans the
     recent/settled boundary, so refreshing the recent days never drags a long stretch of history
-    along (and vice versa). With `full`, every day counts as stale.
+    along (and vice versa).
     """
     if max_days < 1:
         raise ValueError("max_days must be at least 1")
     windows: list[Window] = []
-    run_start: date | None = None
-    run_end: date | None = None
-    run_recent = False
-    for day in each_day(start, end):
-        stale = full or is_stale(day, covered.get(day), today, now, policy)
-        recent = is_recent(day, today, policy)
-        if run_start is not None and run_end is not None:
-            continues = stale and recent == run_recent and (day - run_start).days < max_days
-            if continues:
-                run_end = day
+    for day in days:
+        if windows:
+            run_start, run_end = windows[-1]
+            joins = day == run_end + timedelta(days=1) and (day - run_start).days < max_days
+            if joins and is_recent(day, today, policy) == is_recent(run_start, today, policy):
+                windows[-1] = (run_start, day)
                 continue
-            windows.append((run_start, run_end))
-            run_start = run_end = None
-        if stale:
-            run_start = run_end = day
-            run_recent = recent
-    if run_start is not None and run_end is not None:
-        windows.append((run_start, run_end))
+        windows.append((day, day))
     return windows
 
 

@@ -14,7 +14,8 @@ written. A cache that cannot follow a successful write is no failure of the writ
 says so in `cache_note`, and the next sync repairs it.
 
 Every method takes `dry_run`: the checks and look-ups in the cache run, the request that would
-be sent is returned as `Planned`, and nothing is sent.
+be sent is returned as `Planned`, and nothing is sent. Otherwise that same `Planned` is what is
+sent (`IntervalsClient.write`), so a dry run shows exactly the request a real call makes.
 """
 
 from __future__ import annotations
@@ -22,10 +23,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from intervals_mcp.api.client import (
-    IntervalsClient,
     activity_path,
     custom_item_path,
     events_path,
@@ -54,7 +54,6 @@ from intervals_mcp.sync.service import SyncService
 from intervals_mcp.sync.write_requests import Planned, Written, first_match, lost_reason
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 Follow = Callable[[Any, datetime], Awaitable[str | None]]
 
 
@@ -75,13 +74,12 @@ class Writes:
 
     # --- the one way out and back -----------------------------------------------------------
 
-    async def send(
-        self, planned: Planned, call: Callable[[IntervalsClient], Awaitable[T]]
-    ) -> tuple[T, datetime]:
-        """Send one write with the tool budget; (its answer, the moment it was sent)."""
+    async def send(self, planned: Planned) -> tuple[dict[str, Any] | None, datetime]:
+        """Send one write exactly as planned, with the tool budget; (its answer, the moment it was
+        sent)."""
         sent_at = self.sync.now()
         try:
-            return await call(self.sync.client_for(True)), sent_at
+            answer = await self.sync.client_for(True).write(planned.method, planned.path, planned.body)
         except UpstreamError as exc:
             if not outcome_unknown(exc):
                 raise
@@ -90,20 +88,16 @@ class Writes:
                 "it may have been applied; repeating the same call is safe: it never writes twice.",
                 status=exc.status,
             ) from None
+        return answer, sent_at
 
     async def apply(
-        self,
-        planned: Planned,
-        call: Callable[[IntervalsClient], Awaitable[Any]],
-        follow: Follow | None = None,
-        *,
-        dry_run: bool = False,
+        self, planned: Planned, follow: Follow | None = None, *, dry_run: bool = False
     ) -> Written:
         """The plan alone for a dry run; else send it, then `follow(answer, sent_at)` brings the
         cache along (the sentence it returns, if any, is the `cache_note`)."""
         if dry_run:
             return Written(planned, sent=False)
-        answer, sent_at = await self.send(planned, call)
+        answer, sent_at = await self.send(planned)
         return Written(planned, answer, cache_note=await follow(answer, sent_at) if follow else None)
 
     def keep(self, resource: Resource, athlete_id: str | None = None) -> Follow:
@@ -167,17 +161,11 @@ class Writes:
             day = date.fromisoformat(str(body["start_date_local"])[:10])
             found = await self.find_event(athlete, day, str(body["external_id"]), refresh=not dry_run)
             event_id = int(found.id) if found is not None else None
-        keep = self.keep("events", athlete.id)
         if event_id is None:
             planned = Planned("POST", events_path(athlete.id), body)
-            return await self.apply(
-                planned, lambda c: c.create_event(athlete.id, body), keep, dry_run=dry_run
-            )
-        target = event_id
-        planned = Planned("PUT", events_path(athlete.id, target), body)
-        return await self.apply(
-            planned, lambda c: c.update_event(athlete.id, target, body), keep, dry_run=dry_run
-        )
+        else:
+            planned = Planned("PUT", events_path(athlete.id, event_id), body)
+        return await self.apply(planned, self.keep("events", athlete.id), dry_run=dry_run)
 
     async def event(self, athlete: Athlete, event_id: int) -> Record:
         """The athlete's event, fresh; a sentence when there is none."""
@@ -196,7 +184,7 @@ class Writes:
             return Written(planned, sent=False)
         existing = False
         try:
-            await self.send(planned, lambda c: c.delete_event(athlete.id, event_id))
+            await self.send(planned)
         except NotFoundError:
             existing = True  # gone already (a repeated call): the cache follows
         note = await self.drop("events", athlete.id, [event_id])
@@ -218,9 +206,7 @@ class Writes:
         async def follow(_answer: Any, _sent_at: datetime) -> str | None:
             return await self.drop("events", athlete.id, list(ids))
 
-        return await self.apply(
-            planned, lambda c: c.delete_events_bulk(athlete.id, doomed), follow, dry_run=dry_run or not ids
-        )
+        return await self.apply(planned, follow, dry_run=dry_run or not ids)
 
     # --- activities and wellness ------------------------------------------------------------
 
@@ -252,23 +238,13 @@ class Writes:
     ) -> Written:
         await self.activity(athlete, activity_id)
         planned = Planned("PUT", activity_path(activity_id), fields)
-        return await self.apply(
-            planned,
-            lambda c: c.update_activity(activity_id, fields),
-            self.keep("activities"),
-            dry_run=dry_run,
-        )
+        return await self.apply(planned, self.keep("activities"), dry_run=dry_run)
 
     async def update_wellness(
         self, athlete: Athlete, day: date, fields: dict[str, Any], *, dry_run: bool
     ) -> Written:
         planned = Planned("PUT", wellness_path(athlete.id, day), fields)
-        return await self.apply(
-            planned,
-            lambda c: c.update_wellness(athlete.id, day, fields),
-            self.keep("wellness", athlete.id),
-            dry_run=dry_run,
-        )
+        return await self.apply(planned, self.keep("wellness", athlete.id), dry_run=dry_run)
 
     async def add_message(
         self, athlete: Athlete, activity_id: str, content: str, *, dry_run: bool
@@ -292,7 +268,7 @@ class Writes:
                 return "Written to Intervals.icu; the cached comments catch up at their next refresh."
             return None
 
-        return await self.apply(planned, lambda c: c.add_activity_message(activity_id, content), reread)
+        return await self.apply(planned, reread)
 
     # --- custom items (a cached document of the athlete's, re-read after a write) ---
 
@@ -322,30 +298,18 @@ class Writes:
                 f"Athlete {athlete.id} already has a {item['type']} custom item named {item['name']!r} (id "
                 f"{same.get('id')}): change it with update_custom_item, or give the new one another name."
             )
-        return await self.apply(
-            planned, lambda c: c.create_custom_item(athlete.id, item), self._reread_profile(athlete)
-        )
+        return await self.apply(planned, self._reread_profile(athlete))
 
     async def update_custom_item(
         self, athlete: Athlete, item_id: int, fields: dict[str, Any], *, dry_run: bool
     ) -> Written:
         planned = Planned("PUT", custom_item_path(athlete.id, item_id), fields)
-        return await self.apply(
-            planned,
-            lambda c: c.update_custom_item(athlete.id, item_id, fields),
-            self._reread_profile(athlete),
-            dry_run=dry_run,
-        )
+        return await self.apply(planned, self._reread_profile(athlete), dry_run=dry_run)
 
     async def delete_custom_item(self, athlete: Athlete, item_id: int, *, dry_run: bool) -> Written:
         planned = Planned("DELETE", custom_item_path(athlete.id, item_id))
         try:
-            return await self.apply(
-                planned,
-                lambda c: c.delete_custom_item(athlete.id, item_id),
-                self._reread_profile(athlete),
-                dry_run=dry_run,
-            )
+            return await self.apply(planned, self._reread_profile(athlete), dry_run=dry_run)
         except NotFoundError:
             raise NotFoundError(
                 f"Athlete {athlete.id} has no custom item {item_id} (already deleted, or a wrong id); "
