@@ -56,18 +56,13 @@ def table_of(model: Any) -> Table:
     return table
 
 
-ACTIVITIES = table_of(Activity)
-WELLNESS = table_of(WellnessDay)
-EVENTS = table_of(Event)
-INTERVALS = table_of(ActivityIntervals)
-STREAMS = table_of(ActivityStreams)
-MESSAGES = table_of(ActivityMessages)
-DOCUMENTS_TABLE = table_of(AthleteDocument)
-ZONE_TIMES = table_of(ActivityZoneTime)
-PROFILES = table_of(AthleteProfile)
-COVERAGE = table_of(SyncCoverage)
-TOKENS = table_of(ApiToken)
-GENERATION = table_of(CacheGeneration)
+# The records, an activity's extras, athlete-wide documents, and the cache's own bookkeeping.
+ACTIVITIES, WELLNESS, EVENTS = map(table_of, (Activity, WellnessDay, Event))
+INTERVALS, STREAMS, MESSAGES, ZONE_TIMES = map(
+    table_of, (ActivityIntervals, ActivityStreams, ActivityMessages, ActivityZoneTime)
+)
+DOCUMENTS_TABLE, PROFILES = map(table_of, (AthleteDocument, AthleteProfile))
+COVERAGE, TOKENS, GENERATION = map(table_of, (SyncCoverage, ApiToken, CacheGeneration))
 
 
 @dataclass(frozen=True)
@@ -90,19 +85,26 @@ class Children:
 
 
 @dataclass(frozen=True)
+class Detail:
+    """How one record is fetched by its id."""
+
+    method: str  # IntervalsClient method
+    takes_athlete: bool = True  # whether its path names the athlete too
+
+
+@dataclass(frozen=True)
 class ResourceSpec:
     name: Resource
     noun: str  # one record, for sentences: "activity", "wellness day", "event"
     plural: str  # many, for sentences: "activities", "wellness data", "calendar events"
     table: Table
     columns: Callable[[JSONDict], JSONDict]  # payload -> indexed columns (raises ValueError)
-    id_type: type[str] | type[int]
     list_method: str  # IntervalsClient method: (athlete_id, oldest, newest) -> list
-    detail_method: str | None  # IntervalsClient method fetching one record, if any
-    detail_takes_athlete: bool  # whether that method's path names the athlete too
-    owner_key: str | None  # payload key naming the athlete a record belongs to
-    window_days: int  # most days one list request covers
     order: tuple[ColumnElement[Any], ...]  # the order rows are answered in
+    id_type: type[str] | type[int] = str
+    detail: Detail | None = None  # how one record is fetched, if it can be
+    owner_key: str | None = None  # payload key naming the athlete a record belongs to
+    window_days: int = 366  # most days one list request covers
     cascades: tuple[Cascade, ...] = ()
     children: Children | None = None
 
@@ -158,48 +160,26 @@ def _extras_of(parent: Resource) -> tuple[Cascade, ...]:
 # so a whole year fits comfortably in one response.
 SPECS: dict[Resource, ResourceSpec] = {
     "activities": ResourceSpec(
-        name="activities",
-        noun="activity",
-        plural="activities",
-        table=ACTIVITIES,
-        columns=activity_columns,
-        id_type=str,
-        list_method="list_activities",
-        detail_method="get_activity",
-        detail_takes_athlete=False,
+        name="activities", noun="activity", plural="activities",
+        table=ACTIVITIES, columns=activity_columns, list_method="list_activities",
+        order=(ACTIVITIES.c.start_date_local.desc(), ACTIVITIES.c.id.desc()),
+        detail=Detail("get_activity", takes_athlete=False),
         owner_key="icu_athlete_id",
         window_days=120,
-        order=(ACTIVITIES.c.start_date_local.desc(), ACTIVITIES.c.id.desc()),
         cascades=(*_extras_of("activities"), Cascade(ZONE_TIMES, "activity_id")),
         children=Children(ZONE_TIMES, "activity_id", zone_time_rows),
     ),
     "wellness": ResourceSpec(
-        name="wellness",
-        noun="wellness day",
-        plural="wellness data",
-        table=WELLNESS,
-        columns=wellness_columns,
-        id_type=str,
-        list_method="list_wellness",
-        detail_method=None,
-        detail_takes_athlete=True,
-        owner_key=None,
-        window_days=366,
+        name="wellness", noun="wellness day", plural="wellness data",
+        table=WELLNESS, columns=wellness_columns, list_method="list_wellness",
         order=(WELLNESS.c.local_date,),
     ),
     "events": ResourceSpec(
-        name="events",
-        noun="event",
-        plural="calendar events",
-        table=EVENTS,
-        columns=event_columns,
-        id_type=int,
-        list_method="list_events",
-        detail_method="get_event",
-        detail_takes_athlete=True,
-        owner_key=None,
-        window_days=366,
+        name="events", noun="event", plural="calendar events",
+        table=EVENTS, columns=event_columns, list_method="list_events",
         order=(EVENTS.c.start_date_local, EVENTS.c.id),
+        detail=Detail("get_event"),
+        id_type=int,
     ),
 }
 

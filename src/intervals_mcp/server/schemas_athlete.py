@@ -110,11 +110,13 @@ gear_row = GearRow.from_payload
 
 class CustomItemRow(PayloadRow):
     id: OptInt = None
-    type: OptStr = None
+    type: OptStr = Field(
+        default=None, description="FITNESS_CHART, TRACE_CHART, ACTIVITY_FIELD, INPUT_FIELD, ZONES, ..."
+    )
     name: OptStr = None
-    visibility: OptStr = None
+    visibility: OptStr = Field(default=None, description="PRIVATE, FOLLOWERS or PUBLIC.")
     description: OptStr = None
-    updated: OptStr = None
+    updated: OptStr = Field(default=None, description="When it was last changed (an ISO date-time).")
 
 
 class CustomItemsResult(AthleteAnswer):

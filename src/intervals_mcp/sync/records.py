@@ -123,10 +123,12 @@ class Records:
         spec = SPECS[resource]
         sync = self.sync
         fetched_at = sync.now()
-        method = getattr(sync.client_for(interactive), str(spec.detail_method))
+        if spec.detail is None:
+            raise ValueError(f"A {spec.noun} cannot be fetched by id.")
+        method = getattr(sync.client_for(interactive), spec.detail.method)
         try:
             payload: dict[str, Any] = await (
-                method(athlete.id, record_id) if spec.detail_takes_athlete else method(record_id)
+                method(athlete.id, record_id) if spec.detail.takes_athlete else method(record_id)
             )
             owner = str(payload.get(spec.owner_key) or athlete.id) if spec.owner_key else athlete.id
             await self._store(resource, owner, payload, fetched_at)

@@ -18,11 +18,9 @@ from intervals_mcp.server.formatting.core import (
     FRESH_WITHIN,
     MAX_CHARS,
     PROVENANCE_ALLOWANCE,
-    Column,
     Framed,
     budget_for,
     cell,
-    clip,
     distance,
     hmm,
     is_swim,
@@ -31,11 +29,11 @@ from intervals_mcp.server.formatting.core import (
     num,
     one,
     provenance_text,
-    table,
     utc_minute,
     whole,
 )
 from intervals_mcp.server.formatting.events import format_event, format_events, workout_steps
+from intervals_mcp.server.formatting.tables import Column, clip, table
 from intervals_mcp.server.formatting.wellness import format_wellness, wellness_day, wellness_extras
 
 __all__ = [

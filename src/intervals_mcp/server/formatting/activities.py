@@ -8,27 +8,28 @@ from typing import Any
 
 from intervals_mcp.db.columns import is_strava_stub
 from intervals_mcp.server.formatting.core import (
-    AVG_HR,
-    AVG_POWER,
-    DISTANCE,
-    DURATION,
-    INTENSITY,
-    LOAD,
     MAX_CHARS,
-    MOVING_TIME,
-    SPORT,
-    Column,
     Framed,
-    budget_for,
-    clip,
     distance,
     hmm,
     local_minute,
     mss,
     num,
     one,
-    table,
     whole,
+)
+from intervals_mcp.server.formatting.tables import (
+    AVG_HR,
+    AVG_POWER,
+    DISTANCE,
+    DURATION,
+    INTENSITY,
+    LOAD,
+    MOVING_TIME,
+    SPORT,
+    Column,
+    fit_table,
+    table,
 )
 from intervals_mcp.server.schemas import ActivitySummary, activity_summary, interval_group_row, interval_row
 from intervals_mcp.words import plural
@@ -134,8 +135,8 @@ def format_activities(
             f"end_date={until} for older ones."
         )
 
-    rows, kept = clip(
-        table(wanted, ACTIVITY_COLUMNS, keep=("id",)), budget_for(budget, *out) - HINT_ALLOWANCE, not_shown
+    rows, kept = fit_table(
+        wanted, ACTIVITY_COLUMNS, not_shown, budget=budget, before=out, keep=("id",), reserve=HINT_ALLOWANCE
     )
     out.extend(rows)
     if kept == len(wanted) < total:
@@ -240,11 +241,9 @@ def format_intervals(activity_id: str, dto: dict[str, Any], budget: int = MAX_CH
     head = f"Intervals of activity {activity_id}: {counts}"
     if not rows:
         return Framed(head, "Intervals.icu found no intervals in this activity.")
-    body, _ = clip(
-        table(rows, INTERVAL_COLUMNS),
-        budget_for(budget, head) - 400,  # 400 for the groups
-        lambda kept: f"(cut after {kept} of {len(rows)} intervals)",
-    )
+    cut = f"(cut after {{}} of {len(rows)} intervals)"
+    # 400 characters kept for the groups
+    body, _ = fit_table(rows, INTERVAL_COLUMNS, cut.format, budget=budget, before=[head], reserve=400)
     out = list(body)
     if groups:
         out.append("Groups of similar intervals:")

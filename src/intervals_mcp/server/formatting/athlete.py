@@ -9,18 +9,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from intervals_mcp.analysis.streams import numbers, zone_bounds
-from intervals_mcp.server.formatting.core import (
-    MAX_CHARS,
-    Framed,
-    budget_for,
-    clip,
-    hmm,
-    mss,
-    num,
-    one,
-    table,
-    whole,
-)
+from intervals_mcp.server.formatting.core import MAX_CHARS, Framed, hmm, mss, num, one, whole
+from intervals_mcp.server.formatting.tables import fit_table, table
 from intervals_mcp.server.schemas_athlete import (
     CustomItemRow,
     GearRow,
@@ -202,11 +192,8 @@ def format_custom_items(
     head = f"Custom items of athlete {athlete_id}: {len(rows)}"
     if not rows:
         return Framed(head, "No custom items (charts, fields, zones) are set up."), rows
-    body, shown = clip(
-        table(rows, ITEM_COLUMNS),
-        budget_for(budget, head),
-        lambda kept: f"(cut after {kept} of {len(rows)} items; use get_custom_item_by_id)",
-    )
+    cut = f"(cut after {{}} of {len(rows)} items; use get_custom_item_by_id)"
+    body, shown = fit_table(rows, ITEM_COLUMNS, cut.format, budget=budget, before=[head])
     return Framed(
         head, "\n".join(body) + "\nUse an id with get_custom_item_by_id for its content.", shown=shown
     ), rows

@@ -13,7 +13,6 @@ it in its place; what they keep within the budget never depends on the provenanc
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -147,48 +146,3 @@ def budget_for(budget: int, *before: str) -> int:
     """What remains of `budget` for a table after the provenance allowance and the lines
     `before` it (each with its newline)."""
     return budget - PROVENANCE_ALLOWANCE - len("; .") - sum(len(line) + 1 for line in before)
-
-
-# --- tables ----------------------------------------------------------------------------------
-
-Column = tuple[str, Callable[[Any], str]]
-
-# Columns several tables share, declared once (the rows name these fields alike: activities,
-# events, intervals and their groups).
-SPORT: Column = ("sport", lambda r: r.type or "")
-MOVING_TIME: Column = ("time h:mm", lambda r: hmm(r.moving_time_s))
-DISTANCE: Column = ("dist", lambda r: distance(r.distance_m, r.type))
-LOAD: Column = ("load", lambda r: whole(r.training_load))
-DURATION: Column = ("dur m:ss", lambda r: mss(r.duration_s))
-AVG_POWER: Column = ("avg W", lambda r: whole(r.avg_watts))
-INTENSITY: Column = ("int %", lambda r: whole(r.intensity_pct))
-AVG_HR: Column = ("avg bpm", lambda r: whole(r.avg_hr))
-
-
-def table(rows: Sequence[Any], columns: Sequence[Column], *, keep: Sequence[str] = ()) -> list[str]:
-    """Header plus one ' | '-joined line per row; a column with no value in any row is left out
-    (except the ones named in `keep`)."""
-    cells = [[cell(fn(row)) for _, fn in columns] for row in rows]
-    used = [i for i, (title, _) in enumerate(columns) if title in keep or any(line[i] for line in cells)]
-    header = " | ".join(columns[i][0] for i in used)
-    return [header, *(" | ".join(line[i] for i in used) for line in cells)]
-
-
-def clip(lines: list[str], budget: int, hint: Callable[[int], str]) -> tuple[list[str], int]:
-    """Keep whole lines within `budget` characters; when cut, append hint(kept_body_lines).
-
-    The first line (the table header) is always kept. Returns the lines and how many body
-    lines were kept."""
-    total = sum(len(line) + 1 for line in lines)
-    if total <= budget or len(lines) <= 1:
-        return lines, max(len(lines) - 1, 0)
-    kept = [lines[0]]
-    used = len(lines[0]) + 1
-    for line in lines[1:]:
-        if used + len(line) + 1 > budget:
-            break
-        kept.append(line)
-        used += len(line) + 1
-    body = len(kept) - 1
-    kept.append(hint(body))
-    return kept, body

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from intervals_mcp.server.formatting.athlete import pace_text
-from intervals_mcp.server.formatting.core import Framed, mss, num, table, whole
+from intervals_mcp.server.formatting.core import Framed, mss, num, whole
+from intervals_mcp.server.formatting.tables import table
 from intervals_mcp.server.schemas_athlete import CurvePoint, CurveRow
 
 DEFAULT_DURATIONS: tuple[int, ...] = (5, 15, 30, 60, 120, 300, 600, 1200, 3600)  # the seed's

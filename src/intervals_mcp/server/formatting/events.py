@@ -6,22 +6,15 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from intervals_mcp.server.formatting.core import (
+from intervals_mcp.server.formatting.core import MAX_CHARS, Framed, distance, hmm, mss, num, whole
+from intervals_mcp.server.formatting.tables import (
+    DATE,
     DISTANCE,
     LOAD,
-    MAX_CHARS,
     MOVING_TIME,
     SPORT,
     Column,
-    Framed,
-    budget_for,
-    clip,
-    distance,
-    hmm,
-    mss,
-    num,
-    table,
-    whole,
+    fit_table,
 )
 from intervals_mcp.server.schemas import event_summary
 
@@ -29,7 +22,7 @@ from intervals_mcp.server.schemas import event_summary
 
 EVENT_COLUMNS: list[Column] = [
     ("id", lambda e: "" if e.id is None else str(e.id)),
-    ("date", lambda e: e.date or ""),
+    DATE,
     ("category", lambda e: e.category or ""),
     SPORT,
     ("name", lambda e: (e.name or "")[:48]),
@@ -60,8 +53,8 @@ def format_events(
         nxt = rows[kept].date if kept < len(rows) else str(end)
         return f"(output cut after {kept} events: call again with start_date={nxt} for the rest)"
 
-    lines = table(rows, EVENT_COLUMNS, keep=("id", "date"))
-    body, shown = clip(lines, budget_for(budget, head, *after), hint)
+    before = [head, *after]
+    body, shown = fit_table(rows, EVENT_COLUMNS, hint, budget=budget, before=before, keep=("id", "date"))
     if shown < len(rows):  # the first line says the answer is cut
         head = f"{lead}showing {shown} of {len(rows)}"
     return Framed(head, "\n".join([*body, *after])), shown

@@ -10,16 +10,14 @@ from intervals_mcp.db.columns import parse_timestamp
 from intervals_mcp.server.formatting.athlete import sport_settings_for
 from intervals_mcp.server.formatting.core import (
     MAX_CHARS,
-    Column,
     Framed,
     budget_for,
-    clip,
     local_minute,
     mss,
     num,
-    table,
     utc_minute,
 )
+from intervals_mcp.server.formatting.tables import Column, clip, table
 from intervals_mcp.server.schemas import BandRow, MessageRow, StreamRow, message_row
 
 UNITS = {

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from intervals_mcp.server.formatting.core import Column, Framed, budget_for, clip, table
+from intervals_mcp.server.formatting.core import Framed
+from intervals_mcp.server.formatting.tables import Column, fit_table
 
 ANALYSIS_CHARS = 6_000
 """Budget of one analytics answer: the defaults and a year by month stay under 2,500; a long
@@ -71,8 +72,13 @@ def framed(
     cut), then the `after` lines."""
     before = [line for line in lines if line]
     tail = [line for line in after if line]
-    room = budget_for(budget, first, *before, *tail)
     body: list[str] = []
     if rows:
-        body, _ = clip(table(rows, columns), room, lambda kept: f"({len(rows) - kept} more rows: {hint})")
+        body, _ = fit_table(
+            rows,
+            columns,
+            lambda kept: f"({len(rows) - kept} more rows: {hint})",
+            budget=budget,
+            before=[first, *before, *tail],
+        )
     return Framed(first, "\n".join([*before, *body, *tail]))

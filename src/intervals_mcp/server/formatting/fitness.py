@@ -9,6 +9,7 @@ from intervals_mcp.analysis.fitness import FitnessPoint, FitnessTrend, ForecastP
 from intervals_mcp.analysis.wellness import BASELINE_DAYS, RECENT_DAYS, Baseline, WellnessTrends
 from intervals_mcp.server.formatting.core import Framed, hmm, one
 from intervals_mcp.server.formatting.figures import framed, head, plural, r1, signed, thousands
+from intervals_mcp.server.formatting.tables import DATE
 from intervals_mcp.server.schemas_analysis import (
     BaselineRow,
     DayLineRow,
@@ -67,7 +68,7 @@ def fitness_answer(
         after.append("No forecast: there are no past values to start it from.")
     rows = downsample(t.points, TEXT_POINTS) if len(t.points) > 1 else []
     columns = [
-        ("date", lambda p: str(p.date)),
+        DATE,
         ("CTL", lambda p: one(p.ctl)),
         ("ATL", lambda p: one(p.atl)),
         ("form", lambda p: signed(p.form)),
@@ -176,7 +177,7 @@ def wellness_answer(
         f"Training load: recent {one(w.recent_load_mean)} a day, baseline {one(w.baseline_load_mean)}.",
     ]
     columns = [
-        ("day", lambda d: str(d.date)),
+        DATE,
         ("HRV ms", lambda d: one(d.hrv)),
         ("rest HR", lambda d: one(d.resting_hr)),
         ("sleep h:mm", lambda d: _hours(d.sleep_hours)),

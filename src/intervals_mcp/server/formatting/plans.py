@@ -12,6 +12,7 @@ from intervals_mcp.analysis.cache import CacheStatus
 from intervals_mcp.analysis.search import SearchItem, Similar
 from intervals_mcp.server.formatting.core import Framed, cell, hmm, utc_minute
 from intervals_mcp.server.formatting.figures import framed, head, listed, plural, r1, thousands
+from intervals_mcp.server.formatting.tables import DATE
 from intervals_mcp.server.schemas_analysis import (
     CacheStatusResult,
     FoundActivity,
@@ -137,7 +138,7 @@ def found(item: SearchItem, similarity: float | None = None) -> FoundActivity:
 
 SEARCH_COLUMNS = [
     ("id", lambda r: r.id),
-    ("date", lambda r: r.date),
+    DATE,
     ("sport", lambda r: r.type or ""),
     ("name", lambda r: cell(r.name or "")[:40]),
     ("time h:mm", lambda r: hmm(r.moving_time_s)),

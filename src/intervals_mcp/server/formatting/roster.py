@@ -15,7 +15,8 @@ from intervals_mcp.analysis.periods import week_start
 from intervals_mcp.analysis.roster import AthleteState, flags, latest_fitness
 from intervals_mcp.analysis.wellness import baseline, below_band
 from intervals_mcp.db.columns import is_strava_stub, local_date_of
-from intervals_mcp.server.formatting.core import Framed, num, one, table, whole
+from intervals_mcp.server.formatting.core import Framed, num, one, whole
+from intervals_mcp.server.formatting.tables import table
 from intervals_mcp.server.schemas_athlete import AthleteRow, RosterRow
 
 

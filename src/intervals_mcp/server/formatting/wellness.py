@@ -7,18 +7,8 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from intervals_mcp.server.formatting.core import (
-    MAX_CHARS,
-    Column,
-    Framed,
-    budget_for,
-    clip,
-    hmm,
-    num,
-    one,
-    table,
-    whole,
-)
+from intervals_mcp.server.formatting.core import MAX_CHARS, Framed, budget_for, hmm, num, one, whole
+from intervals_mcp.server.formatting.tables import Column, clip, table
 
 # --- wellness --------------------------------------------------------------------------------
 

@@ -8,8 +8,8 @@ from pydantic import Field
 
 from intervals_mcp.errors import InputError
 from intervals_mcp.server.event_draft import EventDraft, draft_event, workout_text
-from intervals_mcp.server.formatting.core import table
 from intervals_mcp.server.formatting.events import EVENT_COLUMNS
+from intervals_mcp.server.formatting.tables import table
 from intervals_mcp.server.formatting.writes import compose, event_label, finding_line, lint_refusal
 from intervals_mcp.server.inputs import parse_event_id
 from intervals_mcp.server.schemas import event_summary
