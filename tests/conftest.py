@@ -7,12 +7,21 @@ sys.path, so suites import `backends` directly.
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from backends import BACKENDS, PostgresCluster, database, postgres_cluster
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests press Ctrl-C on the processes they start. A shell that runs pytest in the
+    background (`uv run pytest &`) starts it with SIGINT ignored, and processes inherit an
+    ignored signal: those children would never see the Ctrl-C. Take SIGINT back."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(scope="session")
