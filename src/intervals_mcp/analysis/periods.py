@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Literal, TypeVar, get_args
 
 from intervals_mcp.errors import InputError
+from intervals_mcp.words import shown
 
 T = TypeVar("T")
 GroupBy = Literal["week", "month", "year", "none"]
@@ -69,7 +70,7 @@ def check_group_by(group_by: str | None, start: date, end: date) -> GroupBy:
     found = _GROUP_BY_NAMES.get(group_by.strip().lower())
     if found is not None:
         return found
-    raise InputError(f"group_by {group_by!r} is unknown: use week, month, year or none.")
+    raise InputError(f"group_by {shown(group_by)} is unknown: use week, month, year or none.")
 
 
 def _next_start(day: date, group_by: GroupBy) -> date:

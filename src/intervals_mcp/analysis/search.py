@@ -29,6 +29,7 @@ from typing import Literal
 
 from intervals_mcp.analysis.sports import normalize_sport, same_sport, sport_matches
 from intervals_mcp.errors import InputError
+from intervals_mcp.words import shown
 
 SortKey = Literal["date", "load", "distance", "duration", "power"]
 SORTS: tuple[str, ...] = ("date", "load", "distance", "duration", "power")
@@ -95,7 +96,7 @@ def check_sort(sort: str | None) -> SortKey:
     names: dict[str, SortKey] = {"date": "date", "load": "load", "distance": "distance",
                                  "duration": "duration", "power": "power"}
     if value not in names:
-        raise InputError(f"sort {sort!r} is unknown: use date, load, distance, duration or power.")
+        raise InputError(f"sort {shown(sort)} is unknown: use date, load, distance, duration or power.")
     return names[value]
 
 

@@ -21,6 +21,7 @@ Python always agree. Strava-hidden stubs have no type: no filter other than "all
 from __future__ import annotations
 
 from intervals_mcp.errors import InputError
+from intervals_mcp.words import shown
 
 SPORT_FAMILIES: dict[str, frozenset[str]] = {
     "Ride": frozenset(
@@ -65,7 +66,7 @@ def normalize_sport(sport: str | None) -> str | None:
     found = _CANONICAL.get(sport.strip().casefold())
     if found is None:
         raise InputError(
-            f"sport {sport!r} is not an Intervals.icu activity type: use one such as Ride, Run, "
+            f"sport {shown(sport)} is not an Intervals.icu activity type: use one such as Ride, Run, "
             "Swim, VirtualRide or WeightTraining (Ride includes VirtualRide, Run includes "
             "VirtualRun and TrailRun)."
         )

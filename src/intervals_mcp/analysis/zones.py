@@ -33,6 +33,7 @@ from typing import Any, Literal, get_args
 
 from intervals_mcp.analysis.periods import bucket, check_span, split_periods
 from intervals_mcp.errors import InputError
+from intervals_mcp.words import shown
 
 Metric = Literal["power", "hr", "pace"]
 METRICS: tuple[str, ...] = get_args(Metric)
@@ -103,7 +104,7 @@ def check_metric(metric: str | None) -> Metric:
     value = (metric or "power").strip().lower()
     names: dict[str, Metric] = {"power": "power", "hr": "hr", "pace": "pace"}
     if value not in names:
-        raise InputError(f"metric {metric!r} is unknown: use power, hr or pace.")
+        raise InputError(f"metric {shown(metric)} is unknown: use power, hr or pace.")
     return names[value]
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic_core import ErrorDetails
 
-from intervals_mcp.server.inputs import shown
+from intervals_mcp.words import shown
 
 MAX_ARGUMENTS_SAID = 3
 _LIKE = re.compile(r"\blike ([^\s,;()]*[^\s,;().])")

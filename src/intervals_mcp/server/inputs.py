@@ -11,18 +11,13 @@ from datetime import date, timedelta
 
 from intervals_mcp.config import ATHLETE_ID_RE, normalize_athlete_id
 from intervals_mcp.errors import InputError
+from intervals_mcp.words import shown
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_RANGE_DAYS = 3 * 365 + 1
 """Longest range one call fetches; longer asks are cut to the part nearest today, with a note."""
 MAX_EVENT_ID = 2**63 - 1  # SQLite's INTEGER: anything larger cannot name a stored event
 MAX_ID_CHARS = 64  # activity and athlete ids are short; longer text is not an id
-
-
-def shown(value: object, limit: int = 40) -> str:
-    """`repr(value)` for an error sentence, cut short so a pasted essay stays one readable line."""
-    text = repr(value)
-    return text if len(text) <= limit else f"{text[: limit - 4]}...{text[-1]}"
 
 
 def _shift(day: date, days: timedelta) -> date:

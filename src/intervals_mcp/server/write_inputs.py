@@ -16,7 +16,8 @@ from datetime import date
 from typing import Any
 
 from intervals_mcp.errors import InputError
-from intervals_mcp.server.inputs import MAX_RANGE_DAYS, parse_day, shown
+from intervals_mcp.server.inputs import MAX_RANGE_DAYS, parse_day
+from intervals_mcp.words import shown
 
 EVENT_CATEGORIES = (
     "WORKOUT",

@@ -32,6 +32,7 @@ from intervals_mcp.server.schemas_athlete import CurvesResult
 from intervals_mcp.server.templates import body
 from intervals_mcp.server.toolspec import EndDate, StartDate, ToolSpec, param
 from intervals_mcp.sync.asks import DocumentAsk
+from intervals_mcp.words import shown
 
 MAX_POINTS = 40
 
@@ -100,7 +101,7 @@ def _sport(value: str) -> str:
         sport = None
     if sport is None:
         raise InputError(
-            f"activity_type {value!r} is not an Intervals.icu activity type: use Ride, Run, Swim, ..."
+            f"activity_type {shown(value)} is not an Intervals.icu activity type: use Ride, Run, Swim, ..."
         )
     return sport
 
@@ -111,7 +112,7 @@ def _where(value: str | None) -> str | None:
     where = value.strip().lower()
     if where not in ("indoor", "outdoor"):
         raise InputError(
-            f"indoor_outdoor {value!r} is not indoor or outdoor: give one of them, or leave it out."
+            f"indoor_outdoor {shown(value)} is not indoor or outdoor: give one of them, or leave it out."
         )
     return where
 

@@ -90,7 +90,8 @@ async def update_wellness(
     fatigue, stress, mood, motivation, injury, comments. Only the values given change; each is
     checked against its range first (the 1-4 scales run from 1, good, to 4, bad)."""
     day = parse_day(date, "date")
-    assert day is not None
+    if day is None:
+        raise InputError("Give date (YYYY-MM-DD, like 2026-11-24): the day whose wellness to record.")
     if day > view.today:
         raise InputError(
             f"date {day} is after today ({view.today}): wellness is recorded for today or earlier."
