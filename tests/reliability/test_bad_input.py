@@ -82,7 +82,7 @@ def open_session(store: FakeStore, db_path: Path) -> Iterator[Session]:
             db_path=db_path,
             tool_retry_seconds=1.5,
         )
-        upgrade_database(db_path)  # as serve() does, before any event loop
+        upgrade_database(db_path)  # migrated up front (serve does it at the first tool call)
         with (
             start_blocking_portal("asyncio") as portal,
             portal.wrap_async_context_manager(Client(build_server(config))) as client,  # type: ignore[arg-type]

@@ -6,6 +6,7 @@ older answer arriving last never overwrites newer rows."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -144,13 +145,21 @@ async def test_another_athletes_activity_never_appears_in_mine(
         "end_date": str(day + timedelta(days=3)),
         "limit": 200,
     }
-    async with serve(env_for(coach_and_athlete, tmp_path / "c.sqlite3", "i100")) as s:
+    db = tmp_path / "c.sqlite3"
+    async with serve(env_for(coach_and_athlete, db, "i100")) as s:
+        await call(s, "get_activities", around)  # my window, fetched first
         refused = await s.call_tool("get_activity_details", {"activity_id": theirs["id"]})
         again = await s.call_tool("get_activity_details", {"activity_id": theirs["id"]})
-        mine = await call(s, "get_activities", around)
+        asked = len(coach_and_athlete.requests)
+        mine = await call(s, "get_activities", around)  # from the cache: no refetch can hide a stray row
+        assert len(coach_and_athlete.requests) == asked
         asked_right = await call(
             s, "get_activity_details", {"activity_id": theirs["id"], "athlete_id": "i201"}
         )
+    with sqlite3.connect(db) as conn:
+        stored = conn.execute("SELECT athlete_id FROM activities WHERE id = ?", (theirs["id"],))
+        owners = [row[0] for row in stored]
+    assert owners == ["i201"], "stored once, under its owner"
     for answer in (refused, again):
         assert sentence(answer, "get_activity_details") == (
             f"Activity {theirs['id']} belongs to athlete i201, not i100: ask again with athlete_id=i201."
@@ -173,8 +182,6 @@ def sync(env: dict[str, str]) -> subprocess.Popen[str]:
 def test_an_older_window_answer_arriving_last_leaves_the_newer_rows(
     one_athlete: FakeIntervals, tmp_path: Path
 ) -> None:
-    import sqlite3
-
     db = tmp_path / "c.sqlite3"
     env = env_for(one_athlete, db, "i12345")
     today = today_in("Europe/Brussels")
@@ -191,12 +198,17 @@ def test_an_older_window_answer_arriving_last_leaves_the_newer_rows(
     assert sum(r.path.endswith("/wellness") for r in one_athlete.requests) == 2, "both asked"
 
     with sqlite3.connect(db) as conn:
-        (payload,) = conn.execute(
-            "SELECT payload FROM wellness WHERE athlete_id = 'i12345' AND id = ?", (str(today),)
+        (payload, newer) = conn.execute(
+            "SELECT payload, fetched_at FROM wellness WHERE athlete_id = 'i12345' AND id = ?", (str(today),)
         ).fetchone()
-        fetched = conn.execute(
-            "SELECT count(DISTINCT fetched_at) FROM sync_coverage WHERE resource = 'wellness' AND day >= ?",
-            (str(today - timedelta(days=6)),),
-        ).fetchone()[0]
+        covered = [
+            r[0]
+            for r in conn.execute(
+                "SELECT DISTINCT fetched_at FROM sync_coverage WHERE resource = 'wellness' AND day >= ?",
+                (str(today - timedelta(days=6)),),
+            )
+        ]
     assert "edited after the first sync asked" in payload, "the older answer did not overwrite it"
-    assert fetched == 1, "the window's coverage is the newer fetch's, never moved back"
+    # The newer answer's rows carry its fetch time; the window's coverage is that same fetch,
+    # never moved back to the older one.
+    assert covered == [newer], (covered, newer)

@@ -63,6 +63,16 @@ def test_each_layer_imports_only_what_is_below_it() -> None:
     assert broken == []
 
 
+def test_every_import_is_absolute_so_the_layer_rules_see_it() -> None:
+    relative = [
+        f"{path.relative_to(PACKAGE)}:{node.lineno}"
+        for path in modules()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and node.level > 0
+    ]
+    assert relative == [], "write these imports as intervals_mcp.<layer>..."
+
+
 def test_the_fake_imports_nothing_else_of_intervals_mcp() -> None:
     broken = [
         f"{path.relative_to(PACKAGE)} imports {name}"

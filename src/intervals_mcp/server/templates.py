@@ -8,7 +8,7 @@ its template does everything else, the same way for every tool:
 - the freshness call, the provenance line, and the answer memo, keyed by the tool's name and
   its validated arguments (never written by hand) plus the digests of the records it shows.
 
-    @range_tool("activities", default_days=(-30, 0), result=ActivitiesResult)
+    @range_tool("activities", default_days=(-30, 0), result=ActivitiesResult, domain="activities")
     def get_activities(view: RangeView, limit: Limit = 10) -> Body:
         \"\"\"The description the model reads.\"\"\"
         ...
