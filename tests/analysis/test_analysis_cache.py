@@ -106,3 +106,17 @@ def test_one_command_fills_the_holes_of_several_resources() -> None:
         " --athlete-id i201"
     )
     assert parse_resources(shlex.split(command)[7]) == ["activities", "wellness"]
+
+
+def test_coverage_up_to_the_last_day_of_the_calendar_is_counted_without_overflow() -> None:
+    """Events fetched for 9999-12-31 (a caller may ask for it) once crashed get_cache_status."""
+    at = datetime(2026, 11, 30, tzinfo=UTC)
+    end = date.max
+    start = end - timedelta(days=9)
+    covered = covered_ranges({end - timedelta(days=n): at for n in (0, 1, 2)})
+    assert covered == [CoveredRange(end - timedelta(days=2), end, at)]
+    status = cache_status("events", start, end, covered, lambda day, fetched_at: False)
+    assert status.cached == Period(end - timedelta(days=2), end)
+    assert status.gap_days == 7 and status.gaps == (Period(start, end - timedelta(days=3)),)
+    assert gaps(Period(start, end), {end}) == [Period(start, end - timedelta(days=1))]
+    assert gaps(Period(start, end), set()) == [Period(start, end)]

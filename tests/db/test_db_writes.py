@@ -8,8 +8,8 @@ import pytest
 from db_factories import FETCHED, activity, event, strava_stub, wellness
 
 from backends import dump
+from intervals_mcp.days import each_day
 from intervals_mcp.db import queries, writes
-from intervals_mcp.db.columns import each_day
 from intervals_mcp.db.engine import Database
 from intervals_mcp.db.reader import CacheReader
 from intervals_mcp.db.status import cache_status, merge_day_ranges

@@ -298,6 +298,12 @@ def test_a_hundred_years_is_capped_with_a_note_in_a_few_requests(session: Sessio
         ("get_event_by_id", {"event_id": -5}, "is not a valid event id"),
         ("get_event_by_id", {"event_id": 1.5}, "event_id"),
         ("get_events", {"athlete_id": SQL}, "is not an athlete id"),
+        ("get_training_summary", {"start_date": "9999-11-01", "end_date": "9999-12-31"}, None),
+        ("get_training_summary", {"start_date": "0001-01-01", "end_date": "0001-02-01"}, "is before 1900"),
+        ("get_fitness_trend", {"start_date": "9999-12-01", "end_date": "9999-12-31"}, None),
+        ("get_wellness_trends", {"end_date": "0001-01-05"}, "is before 1900"),
+        ("get_intensity_distribution", {"start_date": "9999-12-01", "end_date": "9999-12-31"}, None),
+        ("get_plan_adherence", {"start_date": "9999-12-01", "end_date": "9999-12-31"}, None),
         ("update_wellness", {"date": " "}, "Give date"),  # once an assertion: "Error executing tool"
         ("get_athlete_power_curves", {"activity_type": "x" * 5000}, "is not an Intervals.icu activity type"),
         ("get_training_summary", {"group_by": "w" * 5000}, "is unknown"),
@@ -479,3 +485,10 @@ def test_every_offered_tool_answers_or_refuses_any_arguments(
     tool = data.draw(st.sampled_from(sorted(offered)), label="tool")
     args = data.draw(schema_arguments(offered[tool]), label="arguments")
     outcome(tool, args, session.call(tool, args))
+
+
+def test_the_cache_status_after_the_last_day_of_the_calendar_was_fetched(session: Session) -> None:
+    """Coverage ending on 9999-12-31 once overflowed get_cache_status (found by the fuzz above)."""
+    assert outcome("get_events", {}, session.call("get_events", {"start_date": "9999-12-25"})) == "ok"
+    status = session.call("get_cache_status", {})
+    assert outcome("get_cache_status", {}, status) == "ok", text_of(status)

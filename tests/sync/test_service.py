@@ -12,8 +12,8 @@ from pydantic import SecretStr
 from intervals_mcp.api.client import IntervalsClient
 from intervals_mcp.api.retry import RetryPolicy
 from intervals_mcp.config import Settings
+from intervals_mcp.days import each_day
 from intervals_mcp.db import queries
-from intervals_mcp.db.columns import each_day
 from intervals_mcp.db.engine import Database
 from intervals_mcp.db.reader import CacheReader
 from intervals_mcp.db.resources import SPECS

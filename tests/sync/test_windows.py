@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from intervals_mcp.config import Settings
-from intervals_mcp.db.columns import each_day
+from intervals_mcp.days import each_day
 from intervals_mcp.db.resources import SPECS
 from intervals_mcp.sync.windows import (
     FreshnessPolicy,

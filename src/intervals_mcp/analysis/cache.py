@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from intervals_mcp.analysis.periods import Period, check_span
+from intervals_mcp.days import each_day
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +52,7 @@ def covered_ranges(days: Mapping[date, datetime]) -> list[CoveredRange]:
     for day in sorted(days):
         at = days[day]
         last = ranges[-1] if ranges else None
-        if last is not None and last.fetched_at == at and last.end + timedelta(days=1) == day:
+        if last is not None and last.fetched_at == at and (day - last.end).days == 1:
             ranges[-1] = CoveredRange(last.start, day, at)
         else:
             ranges.append(CoveredRange(day, day, at))
@@ -62,13 +63,10 @@ def fetched_days(covered: Sequence[CoveredRange], span: Period) -> dict[date, da
     """Each covered day of the span and when it was last fetched."""
     days: dict[date, datetime] = {}
     for rng in covered:
-        day = max(rng.start, span.start)
-        last = min(rng.end, span.end)
-        while day <= last:
+        for day in each_day(max(rng.start, span.start), min(rng.end, span.end)):
             known = days.get(day)
             if known is None or rng.fetched_at > known:
                 days[day] = rng.fetched_at
-            day += timedelta(days=1)
     return days
 
 
@@ -76,15 +74,13 @@ def gaps(span: Period, fetched: dict[date, datetime] | set[date]) -> list[Period
     """The runs of days of `span` not in `fetched`, ascending."""
     runs: list[Period] = []
     run_start: date | None = None
-    day = span.start
-    while day <= span.end:
+    for day in each_day(span.start, span.end):
         if day in fetched:
             if run_start is not None:
                 runs.append(Period(run_start, day - timedelta(days=1)))
                 run_start = None
         elif run_start is None:
             run_start = day
-        day += timedelta(days=1)
     if run_start is not None:
         runs.append(Period(run_start, span.end))
     return runs

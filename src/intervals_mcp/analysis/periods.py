@@ -73,13 +73,16 @@ def check_group_by(group_by: str | None, start: date, end: date) -> GroupBy:
     raise InputError(f"group_by {shown(group_by)} is unknown: use week, month, year or none.")
 
 
-def _next_start(day: date, group_by: GroupBy) -> date:
-    """The first day of the period after the one holding `day`."""
-    if group_by == "week":
-        return day + timedelta(days=7 - day.weekday())  # ISO weeks start on Monday
-    if group_by == "month":
-        return date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
-    return date(day.year + 1, 1, 1)
+def _next_start(day: date, group_by: GroupBy) -> date | None:
+    """The first day of the period after the one holding `day`; None past the calendar's end."""
+    try:
+        if group_by == "week":
+            return day + timedelta(days=7 - day.weekday())  # ISO weeks start on Monday
+        if group_by == "month":
+            return date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
+        return date(day.year + 1, 1, 1)
+    except (OverflowError, ValueError):  # after 9999-12-31
+        return None
 
 
 def split_periods(start: date, end: date, group_by: GroupBy) -> list[Period]:
@@ -92,10 +95,10 @@ def split_periods(start: date, end: date, group_by: GroupBy) -> list[Period]:
     if group_by == "none":
         return [span]
     periods: list[Period] = []
-    first = start
-    while first <= end:
+    first: date | None = start
+    while first is not None and first <= end:
         following = _next_start(first, group_by)
-        last = min(end, following - timedelta(days=1))
+        last = end if following is None else min(end, following - timedelta(days=1))
         periods.append(Period(first, last))
         first = following
     return periods

@@ -13,8 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
 from typing import Any
 
 JSONDict = dict[str, Any]
@@ -288,9 +288,3 @@ def as_payload(answer: object, listed_as: str | None, what: str) -> JSONDict:
 def profile_columns(payload: JSONDict) -> JSONDict:
     """Columns of the athlete object (with sportSettings)."""
     return _read(payload, PROFILE_FIELDS)
-
-
-def each_day(start: date, end: date) -> Iterator[date]:
-    """Every date from start to end, both inclusive (nothing if end < start)."""
-    for offset in range((end - start).days + 1):
-        yield start + timedelta(days=offset)

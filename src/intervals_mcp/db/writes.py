@@ -30,10 +30,10 @@ from typing import Any, TypeVar
 from sqlalchemy import Table, delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from intervals_mcp.days import each_day
 from intervals_mcp.db.columns import (
     JSONDict,
     canonical_json,
-    each_day,
     profile_columns,
     scrub_secrets,
     text_hash,

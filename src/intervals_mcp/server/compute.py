@@ -25,6 +25,7 @@ from pydantic import BaseModel
 
 from intervals_mcp.analysis.cache import gaps, sync_command
 from intervals_mcp.analysis.periods import Period
+from intervals_mcp.errors import InputError
 from intervals_mcp.server.answers import Body
 from intervals_mcp.server.inputs import MAX_RANGE_DAYS, DateRange, resolve_athlete, resolve_range
 from intervals_mcp.server.progress import progress_notes
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
 FETCH_CAP_DAYS = MAX_RANGE_DAYS
 """Most stale or missing days of one resource that one call fetches (the list tools' cap)."""
 MAX_COMPUTE_DAYS = 20 * 366
+EARLIEST_DAY = date(1900, 1, 1)  # analyses start here: their look-backs stay inside the calendar
 """Longest range a compute tool answers about; longer asks are cut to the newest part."""
 
 Span = tuple[date, date]
@@ -80,7 +82,7 @@ async def _resolve(
         first = await first_cached_day(services.reader, athlete.id, from_cached)
         fallback = today + timedelta(days=default_days[0])
         start = str(min(first, fallback) if first else fallback)
-    return resolve_range(
+    rng = resolve_range(
         start,
         end,
         today=today,
@@ -88,6 +90,12 @@ async def _resolve(
         default_end=default_days[1],
         max_days=MAX_COMPUTE_DAYS,
     )
+    if rng.start < EARLIEST_DAY:  # the baselines and the span before reach further back still
+        raise InputError(
+            f"start_date {rng.start} is before {EARLIEST_DAY}: no training record is that old; "
+            "give a later start_date."
+        )
+    return rng
 
 
 async def _missing(

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from intervals_mcp.config import Settings
-from intervals_mcp.db.columns import each_day
+from intervals_mcp.days import each_day
 from intervals_mcp.db.reader import CacheReader
 from intervals_mcp.db.resources import SPECS
 from intervals_mcp.db.status import cache_status, merge_day_ranges

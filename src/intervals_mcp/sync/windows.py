@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from intervals_mcp.db.columns import each_day
+from intervals_mcp.days import each_day
 
 if TYPE_CHECKING:
     from intervals_mcp.config import Settings

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from intervals_mcp.analysis.periods import Period
 from intervals_mcp.analysis.summary import Totals, TrainingSummary
@@ -58,12 +58,12 @@ def _said(t: Totals) -> str:
 
 def _whole(p: Period, group_by: str) -> bool:
     """Whether a period is a whole ISO week, month or year (not cut by the span)."""
-    following = p.end + timedelta(days=1)
     if group_by == "week":
         return p.start.weekday() == 0 and p.days == 7
+    ends_a_month = p.end == date.max or (p.end + timedelta(days=1)).day == 1
     if group_by == "month":
-        return p.start.day == 1 and following.day == 1
-    return (p.start.month, p.start.day, following.month, following.day) == (1, 1, 1, 1)
+        return p.start.day == 1 and ends_a_month
+    return (p.start.month, p.start.day, p.end.month, p.end.day) == (1, 1, 12, 31)
 
 
 def _label(p: Period, group_by: str) -> str:
