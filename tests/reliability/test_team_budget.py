@@ -64,7 +64,9 @@ def test_two_processes_syncing_at_once_stay_within_ten_requests_a_second(
                        capture_output=True)  # fmt: skip
         fake.clear_log()
         started = time.monotonic()
-        command = [sys.executable, "-m", "intervals_mcp", "sync", "--days", "21", "--intervals"]
+        # Six weeks with intervals: some 60 requests each, several seconds at the shared budget, so
+        # the two overlap however late a loaded machine starts the second.
+        command = [sys.executable, "-m", "intervals_mcp", "sync", "--days", "42", "--intervals"]
         syncs = [
             subprocess.Popen([*command, "--athlete-id", athlete], env=env, cwd=tmp_path,
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
