@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable, Mapping
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from mcp.types import CallToolResult
@@ -27,7 +28,7 @@ from intervals_mcp.analysis.cache import gaps, sync_command
 from intervals_mcp.analysis.periods import Period
 from intervals_mcp.errors import InputError
 from intervals_mcp.server.answers import Body
-from intervals_mcp.server.inputs import MAX_RANGE_DAYS, DateRange, resolve_athlete, resolve_range
+from intervals_mcp.server.inputs import MAX_RANGE_DAYS, DateRange, check_dates, resolve_athlete, resolve_range
 from intervals_mcp.server.progress import progress_notes
 from intervals_mcp.server.toolspec import (
     ATHLETE,
@@ -151,7 +152,8 @@ def compute_tool(
     def declare(builder: Callable[..., Awaitable[Body]]) -> ToolSpec:
         async def run(ctx: Ctx, args: dict[str, Any]) -> CallToolResult:
             start, end = args.pop("start_date", None), args.pop("end_date", None)
-            async with call_scope(builder.__name__, ctx, args, "Nothing for this range") as call:
+            dates = partial(check_dates, start, end)
+            async with call_scope(builder.__name__, ctx, args, "Nothing for this range", check=dates) as call:
                 st, services, athlete, now = call.st, call.services, call.athlete, call.began
                 today = athlete.today(now)
                 own = call.asked is None or resolve_athlete(call.asked, st.athlete_id) == st.athlete_id

@@ -52,6 +52,13 @@ def parse_day(value: str | None, name: str) -> date | None:
     raise InputError(f"{name} {shown(value)} is not a date: give it as YYYY-MM-DD, like 2026-11-24.")
 
 
+def check_dates(start_value: str | None, end_value: str | None) -> None:
+    """Refuse a start_date or end_date that is not a date, before the athlete (and so "today")
+    is resolved: a refused argument never reaches Intervals.icu."""
+    parse_day(start_value, "start_date")
+    parse_day(end_value, "end_date")
+
+
 def resolve_range(
     start_value: str | None,
     end_value: str | None,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from mcp.server.mcpserver.exceptions import ToolError
@@ -29,7 +30,7 @@ from pydantic import BaseModel
 from intervals_mcp.server import formatting as fmt
 from intervals_mcp.server.answers import Body
 from intervals_mcp.server.compute import compute_tool
-from intervals_mcp.server.inputs import check_activity_id, parse_event_id, resolve_range
+from intervals_mcp.server.inputs import check_activity_id, check_dates, parse_event_id, resolve_range
 from intervals_mcp.server.progress import progress_notes
 from intervals_mcp.server.toolspec import (
     DATES,
@@ -71,7 +72,8 @@ def range_tool(
 
             start, end = args.pop("start_date"), args.pop("end_date")
             nothing = f"No {SPECS[resource].noun} for this range"
-            async with call_scope(builder.__name__, ctx, args, nothing) as call:
+            dates = partial(check_dates, start, end)
+            async with call_scope(builder.__name__, ctx, args, nothing, check=dates) as call:
                 athlete, reader = call.athlete, call.services.reader
                 rng = resolve_range(
                     start,
@@ -193,9 +195,9 @@ def record_tool(
     def declare(builder: Callable[..., Body]) -> ToolSpec:
         async def run(ctx: Ctx, args: dict[str, Any]) -> CallToolResult:
             given = args.pop(kind.id_param)
-            async with call_scope(builder.__name__, ctx, args, f"Nothing about {kind.noun} {given}") as call:
-                athlete = call.athlete
-                rid = kind.parse(given)
+            nothing, parse = f"Nothing about {kind.noun} {given}", partial(kind.parse, given)
+            async with call_scope(builder.__name__, ctx, args, nothing, check=parse) as call:
+                athlete, rid = call.athlete, call.checked
                 row, fr = await kind.ensure(call.services, athlete, rid, call.refresh)
                 if row is None:
                     raise ToolError(

@@ -265,6 +265,7 @@ class ToolCall:
     refresh: bool
     began: datetime  # when the call began (anything fetched since is fresh)
     args: dict[str, Any]  # the tool's own arguments, validated (what is left once popped)
+    checked: Any = None  # what the shape's `check` returned (e.g. the parsed id)
 
     async def answer(
         self,
@@ -282,12 +283,20 @@ class ToolCall:
 
 @asynccontextmanager
 async def call_scope(
-    name: str, ctx: Ctx, args: dict[str, Any], nothing: str | None, *, whole_roster: bool = False
+    name: str,
+    ctx: Ctx,
+    args: dict[str, Any],
+    nothing: str | None,
+    *,
+    whole_roster: bool = False,
+    check: Callable[[], Any] | None = None,
 ) -> AsyncIterator[ToolCall]:
     """The start of every call: `athlete_id` and `refresh` taken from `args`, the error scope
     (a read's, where `nothing` starts the sentence when upstream failed with nothing cached; a
-    write's when it is None), the services, and the athlete resolved once (`whole_roster`: the
-    API key's owner, for a tool about every athlete the key follows)."""
+    write's when it is None), `check` (the shape's own arguments, refused before anything is
+    read or fetched; what it returns is `ToolCall.checked`), the services, and the athlete
+    resolved once (`whole_roster`: the API key's owner, for a tool about every athlete the key
+    follows), which may ask Intervals.icu for the athlete's time zone."""
     st = state_of(ctx)
     asked, refresh = args.pop("athlete_id", None), args.pop("refresh", False)
     began = st.now()
@@ -297,6 +306,7 @@ async def call_scope(
         else tool_errors(nothing, st.athlete_id, asked, state=st)
     )
     async with scope:
+        checked = check() if check is not None else None
         services = await st.services()
         whose = key_owner_for(name, services) if whole_roster else athlete_for(st, services, asked)
-        yield ToolCall(name, st, services, await whose, asked, refresh, began, args)
+        yield ToolCall(name, st, services, await whose, asked, refresh, began, args, checked)
