@@ -19,6 +19,7 @@ from pydantic import SecretStr
 from intervals_mcp.config import load_settings
 from intervals_mcp.fake import FakeIntervals, FakeStore, FakeWorld, generate_athlete
 from intervals_mcp.server.app import build_server
+from server.conftest import text_of  # the suites share their helpers
 from sync.helpers import clone  # tests/sync: an independent copy of a store
 
 KEY = "analytics-key"
@@ -47,7 +48,7 @@ class Session:
     async def call(self, name: str, **args: Any) -> Any:
         """The tool's result; fails on an error result (use `call_raw` to see one)."""
         result = await self.client.call_tool(name, args)
-        assert not result.is_error, text(result)
+        assert not result.is_error, text_of(result)
         return result
 
     async def call_raw(self, name: str, **args: Any) -> Any:
@@ -76,20 +77,7 @@ async def serving(
             yield Session(client, fake, db_path)
 
 
-def text(result: Any) -> str:
-    return "\n".join(c.text for c in result.content if getattr(c, "type", "") == "text")
-
-
 def data(result: Any) -> dict[str, Any]:
     found = result.structured_content
     assert isinstance(found, dict)
     return found
-
-
-def sentence(result: Any, tool: str) -> str:
-    """The one sentence of a ToolError; fails on a crash (the SDK withholds its message)."""
-    assert result.is_error, text(result)
-    said = text(result)
-    prefix = f"Error executing tool {tool}: "
-    assert said.startswith(prefix), f"not an anticipated ToolError: {said!r}"
-    return said[len(prefix) :]

@@ -15,9 +15,10 @@ import pytest
 
 from intervals_mcp.fake import FakeWorld
 from intervals_mcp.server.tools import TOOLS
+from server.conftest import sentence
 
 from . import expected as ex
-from .support import KEY, TODAY, athlete, data, sentence, serving, text
+from .support import KEY, TODAY, athlete, data, serving, text_of
 
 pytestmark = pytest.mark.anyio
 D = date.fromisoformat
@@ -49,7 +50,7 @@ async def test_the_cache_status_counts_rows_gaps_and_hidden_activities(tmp_path:
     assert got["wellness"]["sync_command"] == (
         f"intervals-mcp sync --since {TODAY - timedelta(days=365)} --until {TODAY} --only wellness"
     )
-    said = text(result)
+    said = text_of(result)
     assert acts["sync_command"] in said and "nothing was fetched" in said
 
 
@@ -64,7 +65,7 @@ async def test_history_beyond_the_cap_is_left_out_with_the_command_that_complete
             f"intervals-mcp sync --since {start} --until {oldest_fetched - timedelta(days=1)} --only wellness"
         )
         assert got["sync_command"] == command
-        assert f"run `{command}` to complete them" in text(first)
+        assert f"run `{command}` to complete them" in text_of(first)
         assert got["records"] == len(ex.wellness(store, oldest_fetched, TODAY))
         assert data(first)["provenance"]["complete"] is False
         # the exact command, run as a person would (the sync CLI against the same fake and file)
@@ -142,12 +143,12 @@ async def test_similar_to_an_activity_not_cached_says_how_to_get_it(tmp_path: Pa
 async def test_default_answers_and_a_year_by_month_stay_under_2500_characters(tmp_path: Path) -> None:
     analytics = [t.name for t in TOOLS if t.domain == "analysis"]
     async with serving(athlete(39), tmp_path) as s:
-        sizes = {name: len(text(await s.call(name))) for name in analytics}
+        sizes = {name: len(text_of(await s.call(name))) for name in analytics}
         year = await s.call(
             "get_training_summary", start_date=str(TODAY - timedelta(days=364)), group_by="month"
         )
-        sizes["year by month"] = len(text(year))
+        sizes["year by month"] = len(text_of(year))
         fitness = await s.call("get_fitness_trend", forecast_days=60)
-        sizes["fitness with forecast"] = len(text(fitness))
+        sizes["fitness with forecast"] = len(text_of(fitness))
     assert "get_cache_status" in analytics and "get_training_summary" in analytics
     assert all(size < 2500 for size in sizes.values()), sizes

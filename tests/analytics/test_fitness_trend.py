@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from . import expected as ex
-from .support import TODAY, athlete, data, serving, text
+from .support import TODAY, athlete, data, serving, text_of
 
 pytestmark = pytest.mark.anyio
 D = date.fromisoformat
@@ -103,7 +103,7 @@ async def test_days_without_values_are_skipped_not_zeros(tmp_path: Path) -> None
     last_known = TODAY - timedelta(days=3)
     assert got["latest"]["date"] == str(last_known)
     assert got["records"] == 27
-    assert f"the last day with values before {TODAY}" in text(result)
+    assert f"the last day with values before {TODAY}" in text_of(result)
     # the forecast starts after the last known day and still runs to end_date + 7
     assert got["forecast"][-1]["date"] == str(TODAY + timedelta(days=7))
 
@@ -116,5 +116,5 @@ async def test_an_empty_span_says_so(tmp_path: Path) -> None:
     got = data(result)
     assert got["latest"] is None and got["peak"] is None and got["points"] == [] and got["forecast"] == []
     assert got["records"] == 0
-    assert "no fitness (CTL) or fatigue (ATL) values in this range" in text(result)
-    assert "No forecast" in text(result)
+    assert "no fitness (CTL) or fatigue (ATL) values in this range" in text_of(result)
+    assert "No forecast" in text_of(result)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from . import expected as ex
-from .support import TODAY, athlete, data, serving, text
+from .support import TODAY, athlete, data, serving, text_of
 
 pytestmark = pytest.mark.anyio
 D = date.fromisoformat
@@ -80,7 +80,7 @@ async def test_zone_times_add_up(
     for week in got["weekly"]:
         assert week["seconds"] == pytest.approx(weekly[ex.monday(D(week["start"]))], abs=1)
     assert got["weekly"][0]["start"] == str(first) and got["weekly"][-1]["end"] == str(last)
-    said = text(result)
+    said = text_of(result)
     assert f"{len(zoned)} activities with zone times" in said.splitlines()[0]
     if len(counted) > len(zoned):
         assert f"{len(counted) - len(zoned)} of {len(counted)} activities have no" in said
@@ -92,4 +92,4 @@ async def test_no_zone_times_in_an_empty_span(tmp_path: Path) -> None:
     got = data(result)
     assert got["zones"] == [] and got["polarization"] is None and got["total_seconds"] == 0
     assert got["activities_with_zones"] == got["activities_without_zones"] == 0
-    assert "No power zone times in this range." in text(result)
+    assert "No power zone times in this range." in text_of(result)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from . import expected as ex
-from .support import TODAY, athlete, data, serving, text
+from .support import TODAY, athlete, data, serving, text_of
 
 pytestmark = pytest.mark.anyio
 D = date.fromisoformat
@@ -80,7 +80,7 @@ async def test_done_missed_unplanned_and_compliance(tmp_path: Path, seed: int) -
     assert {u["id"] for u in got["unplanned"]} == {a["id"] for a in unplanned}
     assert sum(w["planned"] for w in got["weekly"]) == len(workouts)
     assert sum(w["missed"] for w in got["weekly"]) == 1
-    said = text(result)
+    said = text_of(result)
     assert f"Done {len(done)} of {len(workouts)} planned workouts, missed 1" in said
     assert f"{missed_day} Missed Threshold" in said
     assert missed["id"] not in done
@@ -116,4 +116,4 @@ async def test_no_plan_in_the_range(tmp_path: Path) -> None:
         None,
         0,
     )
-    assert "No planned workouts" in text(result)
+    assert "No planned workouts" in text_of(result)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from . import expected as ex
-from .support import TODAY, athlete, data, serving, text
+from .support import TODAY, athlete, data, serving, text_of
 
 pytestmark = pytest.mark.anyio
 D = date.fromisoformat
@@ -60,7 +60,7 @@ async def test_filters_sorts_and_counts(tmp_path: Path, seed: int, args: dict[st
     assert got["shown"] == min(limit, len(found))
     assert [a["id"] for a in got["activities"]] == [a["id"] for a in ordered[:limit]]
     assert got["strava_hidden"] == sum(1 for a in ex.activities(store, YEAR_AGO, TODAY) if ex.hidden(a))
-    said = text(result)
+    said = text_of(result)
     assert f"{len(found)} found, {min(limit, len(found))} shown" in said
     for a in ordered[:limit]:
         assert a["id"] in said
@@ -111,4 +111,4 @@ async def test_sessions_like_one_show_its_progression(tmp_path: Path) -> None:
     for row, a in zip(got["activities"], shown, strict=True):
         assert row["similarity"] == pytest.approx(distance(a), abs=0.006)
     assert got["similar_to"]["id"] == reference["id"]
-    assert text(result).startswith(f"Sessions like {reference['id']}")
+    assert text_of(result).startswith(f"Sessions like {reference['id']}")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from . import expected as ex
-from .support import TODAY, athlete, data, serving, text
+from .support import TODAY, athlete, data, serving, text_of
 
 pytestmark = pytest.mark.anyio
 D = date.fromisoformat
@@ -51,7 +51,7 @@ async def test_the_summary_adds_up_the_records(
     }
     async with serving(store, tmp_path) as s:
         result = await s.call("get_training_summary", **args)
-    got, said = data(result), text(result)
+    got, said = data(result), text_of(result)
     first, last = (D(start), D(end)) if start and end else (TODAY - timedelta(days=27), TODAY)
     family = sport.capitalize() if sport else None
     shown = ex.visible(store, first, last, family)
@@ -99,8 +99,8 @@ async def test_a_repeat_is_answered_from_the_cache_with_no_request(tmp_path: Pat
         before = s.requests()
         second = await s.call("get_training_summary", **args)
         assert s.requests() == before
-    assert text(first).split(";")[0] == text(second).split(";")[0]
-    assert "fresh from Intervals.icu" in text(first) and "cached at" in text(second)
+    assert text_of(first).split(";")[0] == text_of(second).split(";")[0]
+    assert "fresh from Intervals.icu" in text_of(first) and "cached at" in text_of(second)
     one, two = data(first), data(second)
     one.pop("provenance"), two.pop("provenance")
     assert one == two
@@ -113,6 +113,6 @@ async def test_a_sport_filter_still_names_the_strava_hidden_activities(tmp_path:
     start = str(ex.day(stubs[0]))
     async with serving(store, tmp_path) as s:
         got = await s.call("get_training_summary", start_date=start, end_date=str(TODAY), sport="Swim")
-    assert "may or may not be Swim" in text(got)
+    assert "may or may not be Swim" in text_of(got)
     assert data(got)["totals"]["strava_hidden"] == len(stubs)
     assert "Strava" not in "".join(data(got)["by_sport"])

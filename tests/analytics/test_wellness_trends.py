@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from . import expected as ex
-from .support import TODAY, athlete, data, serving, text
+from .support import TODAY, athlete, data, serving, text_of
 
 pytestmark = pytest.mark.anyio
 D = date.fromisoformat
@@ -74,7 +74,7 @@ async def test_recent_against_baseline_from_the_records(
     assert got["training_load"]["recent_mean"] == pytest.approx(
         ex.mean([daily_load(store, d) for d in recent_days]), abs=0.051
     )
-    assert text(result).startswith(f"Wellness trends {first} to {last} (athlete i12345")
+    assert text_of(result).startswith(f"Wellness trends {first} to {last} (athlete i12345")
 
 
 async def test_a_poor_week_is_flagged_and_missing_values_are_not_zeros(tmp_path: Path) -> None:
@@ -94,7 +94,7 @@ async def test_a_poor_week_is_flagged_and_missing_values_are_not_zeros(tmp_path:
     assert got["sleep_hours"]["recent_mean"] == pytest.approx(5.0)
     assert got["hrv_low"] and got["resting_hr_high"]
     assert len(got["flags"]) == 2
-    said = text(result)
+    said = text_of(result)
     assert "HRV is below the baseline band" in said and "resting HR is above the baseline band" in said
     missing = [line for line in got["days"] if line["hrv"] is None]
     assert [line["date"] for line in missing] == [
@@ -112,4 +112,4 @@ async def test_no_wellness_at_all_gives_empty_means(tmp_path: Path) -> None:
     assert got["hrv"]["recent_mean"] is None and got["hrv"]["baseline_days"] == 0
     assert not got["hrv_low"] and not got["resting_hr_high"]
     assert got["weight_trend_kg_per_week"] is None
-    assert "HRV: no value in the recent 7 days" in text(result)
+    assert "HRV: no value in the recent 7 days" in text_of(result)

@@ -22,6 +22,7 @@ from mcp import ClientSession, StdioServerParameters
 
 from backends import Where, storage_env
 from intervals_mcp.fake import FakeIntervals, FakeStore, generate_athlete
+from server.conftest import text_of
 from server.test_stdio import params
 from sync.helpers import API_KEY, ATHLETE, clone
 
@@ -118,10 +119,6 @@ def call_mix(store: FakeStore, today: date | None = None) -> list[Call]:
         ("get_events", {}),
         ("get_event_by_id", {"event_id": int(events[0]["id"])}),
     ]
-
-
-def text_of(result: Any) -> str:
-    return "\n".join(c.text for c in result.content if getattr(c, "type", "") == "text")
 
 
 @dataclass

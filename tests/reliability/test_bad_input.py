@@ -35,6 +35,7 @@ from intervals_mcp.db.engine import upgrade_database
 from intervals_mcp.fake import FakeIntervals, FakeStore
 from intervals_mcp.server.app import build_server
 from intervals_mcp.server.inputs import MAX_RANGE_DAYS, resolve_range
+from server.conftest import text_of
 
 from .conftest import RELIABILITY_KEY, RELIABILITY_TODAY, assert_one_sentence
 
@@ -94,10 +95,6 @@ def open_session(store: FakeStore, db_path: Path) -> Iterator[Session]:
 def session(half_year_store: FakeStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
     with open_session(half_year_store, tmp_path_factory.mktemp("bad-input") / "cache.sqlite3") as opened:
         yield opened
-
-
-def text_of(result: Any) -> str:
-    return "\n".join(c.text for c in result.content if getattr(c, "type", "") == "text")
 
 
 def outcome(tool: str, args: dict[str, Any], result: Any) -> str:

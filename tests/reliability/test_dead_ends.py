@@ -20,11 +20,12 @@ from mcp.client.stdio import stdio_client
 
 from api.local_http import Answer, LocalServer, Seen, redirect
 from intervals_mcp.fake import FakeIntervals, FakeStore
+from server.conftest import text_of
 from sync.processes import child_env
 
 from .conftest import RELIABILITY_TODAY as TODAY
 from .conftest import assert_one_sentence, closed_port_url
-from .stdio_support import serve_params, text_of
+from .stdio_support import serve_params
 
 pytestmark = pytest.mark.slow
 

@@ -19,9 +19,10 @@ import pytest
 
 from backends import SKIP_REASON, PostgresCluster
 from intervals_mcp.fake import FakeIntervals
+from server.conftest import text_of
 
 from .process_scenarios import Lane, kill_server_mid_call, kill_syncs
-from .stdio_support import API_KEY, clone, recent_athlete, text_of
+from .stdio_support import API_KEY, clone, recent_athlete
 
 pytestmark = pytest.mark.slow
 

@@ -24,6 +24,7 @@ import pytest
 
 from backends import dump, rows, storage_env
 from intervals_mcp.fake import FakeIntervals, FakeWorld, Fault, generate_athlete
+from server.conftest import text_of
 
 from .http_support import HttpServer, free_port, http_server, mcp_client, serve_command
 
@@ -81,10 +82,6 @@ def call_tool(server: HttpServer, token: str | None, name: str, args: dict[str, 
                 return await client.call_tool(name, args)
 
     return anyio.run(go)
-
-
-def text_of(result: Any) -> str:
-    return "\n".join(c.text for c in result.content if getattr(c, "type", "") == "text")
 
 
 TOOLS_CALL = {"jsonrpc": "2.0", "id": 2, "method": "tools/call",
