@@ -12,8 +12,9 @@ from typing import Any
 import anyio
 import pytest
 
-from analytics.support import TODAY, athlete, serving, text
+from analytics.support import TODAY, athlete, serving
 from intervals_mcp.server.charts import CHARTS, MIME_TYPE
+from server.conftest import text_of
 
 from .samples import tool_result
 
@@ -46,7 +47,7 @@ async def _answers(tmp: Path) -> Served:
                 pages[listed.name] = getattr(content, "text", "")
         for case, (tool, args) in CALLS.items():
             result = await s.call(tool, **args)
-            found[case] = tool_result(result.structured_content, text(result))
+            found[case] = tool_result(result.structured_content, text_of(result))
     return pages, found
 
 
